@@ -1,0 +1,123 @@
+#include "models/client/client.hpp"
+
+#include "sim/engine/platform.hpp"
+#include "sim/metrics/metrics_hub.hpp"
+
+namespace sdsim {
+
+Client::Client(const ClientConfig& config, SimContext& ctx)
+    : Component(config.name),
+      Node(ctx.platform.add_host(config.name, 1)),
+      config_(config),
+      ctx_(ctx),
+      scope_(ctx.metrics.add_client(config.name)),
+      arrivals_(ctx.stream(config.name, "arrivals")),
+      think_(ctx.stream(config.name, "think")),
+      replicas_(ctx.stream(config.name, "replica")) {
+  ctx.control.add_drainable(this);
+}
+
+void Client::connect(const ComponentDirectory& directory) {
+  Component& target = directory.get(config_.target.name);
+  for (std::size_t i = 0; i < target.replica_count(); ++i) {
+    Node& r = target.replica(i);
+    to_.push_back(&ctx_.network.route(*this, r));
+    back_.push_back(&ctx_.network.route(r, *this));
+  }
+}
+
+void Client::start() {
+  if (config_.arrival == ClientConfig::Arrival::kClosed) {
+    // Each user starts in a think-time draw (DESIGN.md).
+    for (int u = 0; u < config_.users; ++u) think(u);
+    return;
+  }
+  ctx_.calendar.at(config_.interarrival->sample(arrivals_), this, kArrival);
+}
+
+void Client::think(std::int32_t user) {
+  ctx_.calendar.after(config_.think->sample(think_), this, kThinkDone,
+                      reinterpret_cast<void*>(static_cast<std::intptr_t>(user)));
+}
+
+void Client::issue(std::int32_t user) {
+  const Seconds now = ctx_.calendar.now();
+  const std::uint32_t slot = open_.acquire();
+  auto& e = open_[slot];
+  e.value = {next_id_++, now, user};
+  scope_.request_issued(now);
+  scope_.attempt_sent(now, now);
+
+  const std::size_t r = to_.size() == 1 ? 0 : replicas_.below(to_.size());
+  Message* m = ctx_.messages.make();
+  m->request_id = e.value.id;
+  m->caller = this;
+  m->reply_route = back_[r];
+  m->caller_slot = slot;
+  m->caller_gen = e.gen;
+  m->issued_at = now;
+  m->sent_at = now;
+  to_[r]->send_call(*m, m->request_bytes);
+  if (config_.timeout) ctx_.calendar.at(now + *config_.timeout, this, kTimeout, pack_slot(slot, e.gen));
+}
+
+void Client::end(std::uint32_t slot, Outcome outcome) {
+  const Open o = open_[slot].value;
+  const bool counted = ctx_.metrics.clock().contains(o.issued_at);
+  scope_.request_ended(ctx_.calendar.now(), o.issued_at, outcome);
+  open_.release(slot);
+  if (o.user >= 0 && ctx_.control.issuing()) think(o.user);
+  if (counted) ctx_.control.request_ended();
+}
+
+void Client::on_event(std::uint32_t tag, void* data) {
+  switch (tag) {
+    case kArrival: {
+      if (!ctx_.control.try_issue()) return;
+      issue(-1);
+      if (ctx_.control.issuing())
+        ctx_.calendar.after(config_.interarrival->sample(arrivals_), this, kArrival);
+      break;
+    }
+    case kThinkDone: {
+      if (!ctx_.control.try_issue()) return;
+      issue(static_cast<std::int32_t>(reinterpret_cast<std::intptr_t>(data)));
+      break;
+    }
+    case kTimeout: {
+      const std::uint32_t slot = unpack_slot(data);
+      if (open_.is_current(slot, unpack_gen(data))) end(slot, Outcome::kTimedOut);
+      break;
+    }
+    default: break;
+  }
+}
+
+void Client::on_reply(Message& m) {
+  const Seconds now = ctx_.calendar.now();
+  const bool current = open_.is_current(m.caller_slot, m.caller_gen);
+  scope_.response_received(now, now - m.sent_at, m.issued_at);
+  const Status status = m.status;
+  const std::uint32_t slot = m.caller_slot;
+  ctx_.messages.release(&m);
+  if (!current) return;  // the client gave up on it already: counted in throughput only
+  end(slot, status == Status::kOk         ? Outcome::kOk
+            : status == Status::kRejected ? Outcome::kRejected
+                                          : Outcome::kError);
+}
+
+void Client::on_call(Message& m) {
+  // Nothing calls a client (load-time check); reply with an error rather than leak.
+  m.status = Status::kError;
+  m.reply_route->send_reply(m, 0);
+}
+
+void Client::abandon_open_requests(Seconds now) {
+  for (std::uint32_t s = 0; s < open_.capacity(); ++s)
+    if (open_[s].live) {
+      scope_.request_ended(now, open_[s].value.issued_at, Outcome::kUnfinished);
+      open_.release(s);
+    }
+}
+
+}  // namespace sdsim

@@ -1,0 +1,55 @@
+// Client: issues requests to its target, open loop (Poisson or constant arrivals) or closed
+// loop (N users, each thinking, then issuing and waiting for the outcome), and waits for each
+// request's outcome: a reply (ok or rejected), or its timeout (timed_out; the server still
+// does the work and a late reply is counted in throughput only).
+#pragma once
+
+#include <vector>
+
+#include "models/client/client_config.hpp"
+#include "models/common/slot_table.hpp"
+#include "sim/engine/network.hpp"
+#include "sim/engine/run_control.hpp"
+#include "sim/metrics/request_scope.hpp"
+
+namespace sdsim {
+
+class Client final : public Component, public Node, public Drainable {
+ public:
+  Client(const ClientConfig& config, SimContext& ctx);
+
+  std::size_t replica_count() const override { return 1; }
+  Node& replica(std::size_t) override { return *this; }
+  void connect(const ComponentDirectory& directory) override;
+  void start() override;
+
+  void on_call(Message& m) override;
+  void on_reply(Message& m) override;
+  void on_event(std::uint32_t tag, void* data) override;
+  void abandon_open_requests(Seconds now) override;
+
+ private:
+  struct Open {
+    std::uint64_t id = 0;
+    Seconds issued_at = 0;
+    std::int32_t user = -1;  // closed loop: who waits for it
+  };
+  enum Tag : std::uint32_t { kArrival = kFirstModelTag, kTimeout, kThinkDone };
+
+  void issue(std::int32_t user);
+  void end(std::uint32_t slot, Outcome outcome);
+  void think(std::int32_t user);
+
+  const ClientConfig& config_;
+  SimContext& ctx_;
+  RequestScope& scope_;
+  RandomStream arrivals_;
+  RandomStream think_;
+  RandomStream replicas_;
+  SlotTable<Open> open_;
+  std::vector<Route*> to_;    // to each replica of the target
+  std::vector<Route*> back_;  // from each replica of the target
+  std::uint64_t next_id_ = 0;
+};
+
+}  // namespace sdsim

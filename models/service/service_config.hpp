@@ -1,0 +1,35 @@
+// Service configuration (`kind: service`): replicas, each with a worker pool, a bounded FIFO
+// waiting room and a service-time law. docs/models/service.md describes the semantics.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+
+#include "sim/config/map_reader.hpp"
+#include "sim/dist/distribution.hpp"
+#include "sim/registry/component.hpp"
+
+namespace sdsim {
+
+struct ServiceConfig final : ComponentConfig {
+  int replicas = 1;
+  int workers = 1;                 // per replica; 0 = unlimited
+  int cores = 0;                   // per replica; 0 = as many as workers (no CPU sharing)
+  std::optional<std::int64_t> queue_capacity;  // waiting room per replica; absent = unbounded
+  std::shared_ptr<const Distribution> service_time;
+
+  // How service time is spent.
+  enum class Mode {
+    kDelay,  // each busy worker has a core of its own: service is a timer (FCFS)
+    kCpu,    // workers can outnumber cores: service is a SimGrid exec (CPU sharing)
+  };
+  Mode mode() const;
+
+  std::unique_ptr<Component> build(SimContext& ctx) const override;
+};
+
+std::unique_ptr<ComponentConfig> parse_service(MapReader& item);
+
+}  // namespace sdsim

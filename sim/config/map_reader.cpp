@@ -1,0 +1,251 @@
+#include "sim/config/map_reader.hpp"
+
+#include <charconv>
+#include <limits>
+
+#include "sim/core/text.hpp"
+
+namespace sdsim {
+
+SourceMark mark_of(const YAML::Node& node) {
+  if (!node.IsDefined()) return {};
+  const YAML::Mark m = node.Mark();
+  if (m.line < 0) return {};
+  return {m.line + 1, m.column + 1};
+}
+
+namespace {
+
+std::string type_name(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Scalar: return "'" + n.Scalar() + "'";
+    default: return "an undefined value";
+  }
+}
+
+// Column of character `offset` inside a scalar: quoted scalars start one column later.
+SourceMark offset_mark(const YAML::Node& value, std::size_t offset) {
+  SourceMark m = mark_of(value);
+  if (m.line == 0) return m;
+  const bool quoted = value.Tag() == "!";
+  m.column += static_cast<int>(offset) + (quoted ? 1 : 0);
+  return m;
+}
+
+std::string prefix(const std::string& context) { return context.empty() ? "" : context + ": "; }
+
+}  // namespace
+
+std::optional<double> read_quantity(const YAML::Node& value, Dimension dim,
+                                    const std::string& context, Diagnostics& diag) {
+  if (!value.IsScalar()) {
+    diag.error(mark_of(value), prefix(context) + "expected " +
+                                   std::string(dimension_example(dim)) + ", found " +
+                                   type_name(value));
+    return std::nullopt;
+  }
+  std::string err;
+  std::size_t off = 0;
+  auto v = parse_quantity(value.Scalar(), dim, &err, &off);
+  if (!v) diag.error(offset_mark(value, off), prefix(context) + err);
+  return v;
+}
+
+std::shared_ptr<const Distribution> read_distribution(const YAML::Node& value, Dimension dim,
+                                                      const std::string& context,
+                                                      Diagnostics& diag) {
+  if (!value.IsScalar()) {
+    diag.error(mark_of(value), prefix(context) +
+                                   "expected a distribution such as exp(10ms) or "
+                                   "lognormal(median=12ms, p99=80ms), found " +
+                                   type_name(value));
+    return nullptr;
+  }
+  DistributionParse p = parse_distribution(value.Scalar(), dim);
+  if (!p.dist) {
+    diag.error(offset_mark(value, p.error_offset), prefix(context) + p.error);
+    return nullptr;
+  }
+  return std::shared_ptr<const Distribution>(std::move(p.dist));
+}
+
+MapReader::MapReader(const YAML::Node& node, std::string context, Diagnostics& diag)
+    : node_(node), context_(std::move(context)), diag_(diag), is_map_(node.IsMap()) {
+  if (!is_map_) {
+    diag_.error(mark_of(node_), prefix(context_) + "expected a mapping of keys to values, found " +
+                                    type_name(node_));
+    return;
+  }
+  check_duplicates();
+}
+
+void MapReader::check_duplicates() {
+  std::set<std::string, std::less<>> seen;
+  for (const auto& kv : node_) {
+    if (!kv.first.IsScalar()) {
+      diag_.error(mark_of(kv.first), prefix(context_) + "a key must be a plain name");
+      continue;
+    }
+    if (!seen.insert(kv.first.Scalar()).second)
+      diag_.error(mark_of(kv.first),
+                  prefix(context_) + "duplicate key '" + kv.first.Scalar() + "'");
+  }
+}
+
+YAML::Node MapReader::find(std::string_view key) const {
+  if (!is_map_) return YAML::Node(YAML::NodeType::Undefined);
+  for (const auto& kv : node_)
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+bool MapReader::has(std::string_view key) {
+  accepted_.emplace(key);
+  const YAML::Node v = find(key);
+  return v.IsDefined() && !v.IsNull();
+}
+
+YAML::Node MapReader::get(std::string_view key) {
+  accepted_.emplace(key);
+  return find(key);
+}
+
+SourceMark MapReader::mark_of_key(std::string_view key) const {
+  if (is_map_)
+    for (const auto& kv : node_)
+      if (kv.first.IsScalar() && kv.first.Scalar() == key) return mark_of(kv.first);
+  return mark_of(node_);
+}
+
+SourceMark MapReader::mark_of_value(std::string_view key) const {
+  const YAML::Node v = find(key);
+  return v.IsDefined() ? mark_of(v) : mark_of(node_);
+}
+
+void MapReader::error(SourceMark at, const std::string& message) {
+  diag_.error(at, prefix(context_) + message);
+}
+
+void MapReader::error_at(std::string_view key, const std::string& message) {
+  error(mark_of_value(key), message);
+}
+
+bool MapReader::scalar_or_error(std::string_view key, const YAML::Node& value) {
+  if (value.IsScalar()) return true;
+  error(mark_of(value), std::string(key) + ": expected a single value, found " + type_name(value));
+  return false;
+}
+
+std::optional<std::string> MapReader::string(std::string_view key, bool required) {
+  const YAML::Node v = get(key);
+  if (!v.IsDefined() || v.IsNull()) {
+    if (required) error(mark_of(node_), "missing required key '" + std::string(key) + "'");
+    return std::nullopt;
+  }
+  if (!scalar_or_error(key, v)) return std::nullopt;
+  return v.Scalar();
+}
+
+std::optional<double> MapReader::quantity(std::string_view key, Dimension dim, bool required) {
+  const YAML::Node v = get(key);
+  if (!v.IsDefined() || v.IsNull()) {
+    if (required)
+      error(mark_of(node_), "missing required key '" + std::string(key) + "' (" +
+                                std::string(dimension_example(dim)) + ")");
+    return std::nullopt;
+  }
+  return read_quantity(v, dim, prefix(context_).empty() ? std::string(key)
+                                                        : context_ + "." + std::string(key),
+                       diag_);
+}
+
+std::optional<std::int64_t> MapReader::integer(std::string_view key, std::int64_t min,
+                                               std::int64_t max, bool required) {
+  const YAML::Node v = get(key);
+  if (!v.IsDefined() || v.IsNull()) {
+    if (required) error(mark_of(node_), "missing required key '" + std::string(key) + "'");
+    return std::nullopt;
+  }
+  if (!scalar_or_error(key, v)) return std::nullopt;
+  const std::string& s = v.Scalar();
+  std::int64_t out = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec != std::errc() || ptr != s.data() + s.size()) {
+    error(mark_of(v), std::string(key) + ": expected a whole number, found '" + s + "'");
+    return std::nullopt;
+  }
+  if (out < min || out > max) {
+    std::string range = max == std::numeric_limits<std::int64_t>::max()
+                            ? ">= " + std::to_string(min)
+                            : "between " + std::to_string(min) + " and " + std::to_string(max);
+    error(mark_of(v), std::string(key) + ": " + s + " is out of range (must be " + range + ")");
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<bool> MapReader::boolean(std::string_view key) {
+  const YAML::Node v = get(key);
+  if (!v.IsDefined() || v.IsNull()) return std::nullopt;
+  if (!scalar_or_error(key, v)) return std::nullopt;
+  const std::string& s = v.Scalar();
+  if (s == "true" || s == "yes" || s == "on") return true;
+  if (s == "false" || s == "no" || s == "off") return false;
+  error(mark_of(v), std::string(key) + ": expected true or false, found '" + s + "'");
+  return std::nullopt;
+}
+
+std::optional<std::string> MapReader::choice(std::string_view key,
+                                             const std::vector<std::string>& choices,
+                                             bool required) {
+  auto s = string(key, required);
+  if (!s) return s;
+  for (const auto& c : choices)
+    if (c == *s) return s;
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+  std::string msg = std::string(key) + ": unknown value '" + *s + "' (expected one of " + list + ")";
+  const std::string hint = did_you_mean(*s, choices);
+  if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
+  error(mark_of(find(key)), msg);
+  return std::nullopt;
+}
+
+std::shared_ptr<const Distribution> MapReader::distribution(std::string_view key, Dimension dim,
+                                                            bool required) {
+  const YAML::Node v = get(key);
+  if (!v.IsDefined() || v.IsNull()) {
+    if (required)
+      error(mark_of(node_), "missing required key '" + std::string(key) +
+                                "' (a distribution such as exp(10ms))");
+    return nullptr;
+  }
+  return read_distribution(v, dim, context_.empty() ? std::string(key)
+                                                    : context_ + "." + std::string(key),
+                           diag_);
+}
+
+void MapReader::finish() {
+  if (!is_map_) return;
+  const std::vector<std::string> known(accepted_.begin(), accepted_.end());
+  for (const auto& kv : node_) {
+    if (!kv.first.IsScalar()) continue;
+    const std::string& k = kv.first.Scalar();
+    if (accepted_.count(k)) continue;
+    std::string msg = "unknown key '" + k + "'";
+    const std::string hint = did_you_mean(k, known);
+    if (!hint.empty()) {
+      msg += " (did you mean '" + hint + "'?)";
+    } else {
+      std::string list;
+      for (const auto& a : known) list += (list.empty() ? "" : ", ") + a;
+      msg += " (accepted here: " + list + ")";
+    }
+    error(mark_of(kv.first), msg);
+  }
+}
+
+}  // namespace sdsim

@@ -1,0 +1,90 @@
+// MapReader: the typed reader every scenario parser (the top level and each kind's parser in
+// models/) is built on. It reads one YAML mapping, converts values with their units, checks
+// types and ranges, and records every problem in Diagnostics with its line and column, then
+// keeps going so that all problems are reported at once. The keys a parser asks about are the
+// keys it accepts: finish() reports every other key, with a "did you mean" suggestion.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/diagnostics.hpp"
+#include "sim/core/units.hpp"
+#include "sim/dist/distribution.hpp"
+
+namespace sdsim {
+
+// 1-based mark of a node (yaml-cpp marks are 0-based).
+SourceMark mark_of(const YAML::Node& node);
+
+class MapReader {
+ public:
+  // `node` should be a mapping; if it is not, one error is reported and every read returns
+  // nothing. `context` prefixes messages ("api", "network", "clients.shoppers").
+  MapReader(const YAML::Node& node, std::string context, Diagnostics& diag);
+  MapReader(const MapReader&) = delete;
+  MapReader& operator=(const MapReader&) = delete;
+
+  bool ok() const { return is_map_; }
+  const std::string& context() const { return context_; }
+  Diagnostics& diag() { return diag_; }
+  SourceMark mark() const { return mark_of(node_); }
+
+  // Declares `key` accepted and tells whether it is present (and not null).
+  bool has(std::string_view key);
+  // Declares `key` accepted; returns its value node (an invalid node when absent).
+  YAML::Node get(std::string_view key);
+  SourceMark mark_of_key(std::string_view key) const;
+  SourceMark mark_of_value(std::string_view key) const;
+
+  // Typed reads. An absent key gives nullopt and, when `required`, an error
+  // "missing required key"; a present key of the wrong type or out of range gives an error
+  // and nullopt.
+  std::optional<std::string> string(std::string_view key, bool required = false);
+  std::optional<double> quantity(std::string_view key, Dimension dim, bool required = false);
+  std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max,
+                                      bool required = false);
+  std::optional<bool> boolean(std::string_view key);
+  // One of `choices`; a near miss gets "did you mean".
+  std::optional<std::string> choice(std::string_view key, const std::vector<std::string>& choices,
+                                    bool required = false);
+  std::shared_ptr<const Distribution> distribution(std::string_view key, Dimension dim,
+                                                   bool required = false);
+
+  // Reports an error at `key`'s value (or at the map when absent).
+  void error_at(std::string_view key, const std::string& message);
+  // Reports an error for a present key whose value (node) is wrong, prefixing the context.
+  void error(SourceMark at, const std::string& message);
+
+  // Reports keys never asked about (unknown keys) with suggestions. Call once, last.
+  void finish();
+
+ private:
+  YAML::Node find(std::string_view key) const;
+  void check_duplicates();
+  bool scalar_or_error(std::string_view key, const YAML::Node& value);
+
+  YAML::Node node_;
+  std::string context_;
+  Diagnostics& diag_;
+  bool is_map_;
+  std::set<std::string, std::less<>> accepted_;
+};
+
+// Parses a YAML scalar that holds a quantity, reporting errors at the right column.
+std::optional<double> read_quantity(const YAML::Node& value, Dimension dim,
+                                    const std::string& context, Diagnostics& diag);
+// Same for a distribution.
+std::shared_ptr<const Distribution> read_distribution(const YAML::Node& value, Dimension dim,
+                                                      const std::string& context,
+                                                      Diagnostics& diag);
+
+}  // namespace sdsim

@@ -1,0 +1,229 @@
+#include "sim/config/scenario.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "sim/config/map_reader.hpp"
+#include "sim/core/text.hpp"
+#include "sim/registry/registry.hpp"
+
+namespace sdsim {
+
+Seconds Scenario::drain_limit(Seconds issue_time) const {
+  if (drain) return *drain;
+  std::optional<Seconds> longest;
+  for (const auto& c : clients) {
+    auto w = c->longest_request_wait();
+    if (!w) {
+      longest.reset();
+      break;
+    }
+    longest = std::max(longest.value_or(0), *w);
+  }
+  if (longest) return *longest;
+  return 0.1 * issue_time;
+}
+
+namespace {
+
+class Index final : public ConfigIndex {
+ public:
+  explicit Index(const Scenario& s) {
+    for (const auto& c : s.clients) by_name_.emplace(c->name, c.get());
+    for (const auto& c : s.components) by_name_.emplace(c->name, c.get());
+  }
+  const ComponentConfig* find(std::string_view name) const override {
+    auto it = by_name_.find(std::string(name));
+    return it == by_name_.end() ? nullptr : it->second;
+  }
+  std::vector<std::string> names() const override {
+    std::vector<std::string> out;
+    for (const auto& [n, _] : by_name_) out.push_back(n);
+    return out;
+  }
+
+ private:
+  std::map<std::string, const ComponentConfig*> by_name_;
+};
+
+bool valid_name(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  if (!std::isalpha(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+  });
+}
+
+std::string stem_of(const std::string& file) {
+  return std::filesystem::path(file).stem().string();
+}
+
+// Parses one `clients:` or `components:` list.
+void parse_list(const YAML::Node& list, const char* section, bool clients, const Registry& registry,
+                Diagnostics& diag, std::vector<std::unique_ptr<ComponentConfig>>& out,
+                std::map<std::string, SourceMark>& names) {
+  if (!list.IsSequence()) {
+    diag.error(mark_of(list), std::string(section) + ": expected a list (items start with '- ')");
+    return;
+  }
+  int index = 0;
+  for (const YAML::Node& item : list) {
+    ++index;
+    std::string label = std::string(section) + "[" + std::to_string(index) + "]";
+    if (!item.IsMap()) {
+      diag.error(mark_of(item), label + ": expected a mapping with at least a name");
+      continue;
+    }
+    // Peek the name for a better message context.
+    std::string name;
+    if (item["name"] && item["name"].IsScalar()) name = item["name"].Scalar();
+    MapReader r(item, name.empty() ? label : name, diag);
+    auto name_opt = r.string("name", true);
+    if (name_opt) {
+      if (!valid_name(*name_opt)) {
+        r.error_at("name", "invalid name '" + *name_opt +
+                               "': use letters, digits, '_' and '-', starting with a letter");
+      } else if (auto [it, inserted] = names.emplace(*name_opt, r.mark_of_value("name")); !inserted) {
+        r.error_at("name", "duplicate name '" + *name_opt + "' (first used at line " +
+                               std::to_string(it->second.line) + ")");
+      }
+    }
+    const ParseFn* parse = nullptr;
+    std::string kind;
+    if (clients) {
+      parse = registry.client_parser();
+      kind = "client";
+    } else if (auto k = r.string("kind", true)) {
+      kind = *k;
+      parse = registry.component_kind(kind);
+      if (parse == nullptr) {
+        std::string msg = "unknown kind '" + kind + "'";
+        const std::string hint = did_you_mean(kind, registry.component_kinds());
+        if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
+        std::string list_text;
+        for (const auto& kk : registry.component_kinds()) list_text += (list_text.empty() ? "" : ", ") + kk;
+        msg += "; known kinds: " + list_text;
+        r.error_at("kind", msg);
+      }
+    }
+    if (parse == nullptr) continue;
+    std::unique_ptr<ComponentConfig> config = (*parse)(r);
+    r.finish();
+    if (!config) continue;
+    config->name = name_opt.value_or(label);
+    config->kind = kind;
+    config->mark = r.mark();
+    config->is_client = clients;
+    out.push_back(std::move(config));
+  }
+}
+
+std::optional<Scenario> build(const YAML::Node& root, const std::string& file, const Registry& registry,
+                              Diagnostics& diag) {
+  Scenario s;
+  s.file = file;
+  MapReader top(root, "", diag);
+  if (!top.ok()) return std::nullopt;
+
+  s.name = top.string("name").value_or(stem_of(file));
+  s.description = top.string("description").value_or("");
+  if (top.has("seed")) {
+    if (auto seed = top.integer("seed", 0, std::numeric_limits<std::int64_t>::max()))
+      s.seed = static_cast<std::uint64_t>(*seed);
+  }
+  s.duration = top.quantity("duration", Dimension::kTime);
+  if (top.has("requests")) {
+    if (auto n = top.integer("requests", 1, std::numeric_limits<std::int64_t>::max()))
+      s.requests = static_cast<std::uint64_t>(*n);
+  }
+  const bool has_duration = top.has("duration");
+  const bool has_requests = top.has("requests");
+  if (has_duration && has_requests)
+    top.error(top.mark_of_key("requests"),
+              "give either 'duration' or 'requests', not both (the run stops issuing at the first)");
+  if (!has_duration && !has_requests)
+    top.error(top.mark(), "missing 'duration' (e.g. duration: 300s) or 'requests' (e.g. requests: 100000)");
+  if (s.duration && *s.duration <= 0) top.error_at("duration", "duration must be > 0");
+
+  s.warmup = top.quantity("warmup", Dimension::kTime).value_or(0);
+  if (s.duration && s.warmup >= *s.duration && *s.duration > 0)
+    top.error_at("warmup", "warmup (" + format_seconds(s.warmup) + ") must be shorter than duration (" +
+                               format_seconds(*s.duration) + "): nothing would be measured");
+  if (auto w = top.quantity("window", Dimension::kTime)) {
+    if (*w <= 0)
+      top.error_at("window", "window must be > 0");
+    else
+      s.window = *w;
+  }
+  if (s.duration && *s.duration / s.window > 1e6)
+    top.error_at("window", "window " + format_seconds(s.window) + " makes more than 10^6 windows over " +
+                               format_seconds(*s.duration) + "; use a longer window");
+  if (auto d = top.quantity("drain", Dimension::kTime)) s.drain = *d;
+
+  if (top.has("network")) {
+    MapReader net(top.get("network"), "network", diag);
+    if (net.has("default")) {
+      MapReader def(net.get("default"), "network.default", diag);
+      if (auto l = def.quantity("latency", Dimension::kTime, true)) s.network.default_latency = *l;
+      def.finish();
+    }
+    net.finish();
+  }
+
+  std::map<std::string, SourceMark> names;
+  if (top.has("clients"))
+    parse_list(top.get("clients"), "clients", true, registry, diag, s.clients, names);
+  else
+    top.error(top.mark(), "missing 'clients': a scenario needs at least one client");
+  if (top.has("components"))
+    parse_list(top.get("components"), "components", false, registry, diag, s.components, names);
+  else
+    top.error(top.mark(), "missing 'components': a scenario needs at least one component");
+  top.finish();
+
+  if (!diag.has_errors()) {
+    Index index(s);
+    for (const auto& c : s.clients) c->resolve(index, diag);
+    for (const auto& c : s.components) c->resolve(index, diag);
+  }
+  if (diag.has_errors()) return std::nullopt;
+  return s;
+}
+
+}  // namespace
+
+std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file,
+                                           const Registry& registry, Diagnostics& diag) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    diag.error({e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg);
+    return std::nullopt;
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    diag.error({}, "the file is empty; a scenario needs at least name, duration, clients and components");
+    return std::nullopt;
+  }
+  return build(root, file, registry, diag);
+}
+
+std::optional<Scenario> load_scenario_file(const std::string& path, const Registry& registry,
+                                           Diagnostics& diag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diag.error({}, "cannot open the file");
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_scenario_text(text.str(), path, registry, diag);
+}
+
+}  // namespace sdsim

@@ -1,0 +1,44 @@
+// Diagnostics: every problem found while loading a scenario, reported together, compiler
+// style ("scenarios/x.yaml:14:7: error: api: unknown key 'wokers' (did you mean 'workers'?)").
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sdsim {
+
+// A place in a scenario file, 1-based. line == 0 means "no place" (a whole-file problem).
+struct SourceMark {
+  int line = 0;
+  int column = 0;
+};
+
+struct Diagnostic {
+  enum class Severity { kError, kWarning };
+  Severity severity;
+  SourceMark mark;
+  std::string message;
+};
+
+class Diagnostics {
+ public:
+  explicit Diagnostics(std::string file) : file_(std::move(file)) {}
+
+  void error(SourceMark at, std::string message);
+  void warning(SourceMark at, std::string message);
+
+  bool has_errors() const { return errors_ > 0; }
+  int error_count() const { return errors_; }
+  const std::vector<Diagnostic>& all() const { return items_; }
+  const std::string& file() const { return file_; }
+
+  // One line per diagnostic, sorted by position (stable), "file:line:col: error: msg".
+  std::string format() const;
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> items_;
+  int errors_ = 0;
+};
+
+}  // namespace sdsim

@@ -1,0 +1,19 @@
+// Small text helpers shared by the parsers (units, distributions, scenario keys).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sdsim {
+
+// Levenshtein distance (insertions, deletions, substitutions; each costs 1). Case-sensitive.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate closest to `word` by edit_distance, if that distance is at most
+// max(1, word.size() / 3); "" otherwise. Ties go to the earliest candidate. Meant for
+// messages such as "unknown key 'wokers' (did you mean 'workers'?)".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace sdsim

@@ -1,0 +1,89 @@
+#include "sim/engine/calendar.hpp"
+
+#include <simgrid/kernel/Timer.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include <algorithm>
+#include <cassert>
+
+namespace sdsim {
+
+namespace sgt = simgrid::kernel::timer;
+
+class Calendar::ClosureTarget final : public EventTarget {
+ public:
+  explicit ClosureTarget(std::function<void()> fn) : fn_(std::move(fn)) {}
+  void fire(std::uint32_t, void*) override {
+    fn_();
+    delete this;
+  }
+  void drop() { delete this; }
+
+ private:
+  std::function<void()> fn_;
+};
+
+namespace {
+constexpr std::uint32_t kClosureTag = 0xC1050000u;
+}
+
+Calendar::Calendar() { heap_.reserve(1024); }
+
+Calendar::~Calendar() { clear(); }
+
+void Calendar::at(Seconds date, EventTarget* target, std::uint32_t tag, void* data) {
+  assert(date >= now_ && "events cannot be scheduled in the past");
+  heap_.push_back({date, seq_++, target, tag, data});
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
+  // While firing, on_timer re-arms once at the end; otherwise arm only if this event is
+  // earlier than the pending timer.
+  if (!firing_ && (timer_ == nullptr || date < timer_date_)) arm();
+}
+
+void Calendar::at(Seconds date, std::function<void()> fn) {
+  at(date, new ClosureTarget(std::move(fn)), kClosureTag, nullptr);
+}
+
+void Calendar::arm() {
+  if (timer_ != nullptr) {
+    static_cast<sgt::Timer*>(timer_)->remove();
+    timer_ = nullptr;
+  }
+  if (heap_.empty()) return;
+  timer_date_ = heap_.front().date;
+  const Seconds date = timer_date_;
+  timer_ = sgt::Timer::set(date, [this, date] { on_timer(date); });
+}
+
+void Calendar::on_timer(Seconds date) {
+  timer_ = nullptr;  // SimGrid deletes the timer after this callback returns
+  assert(simgrid::s4u::Engine::get_clock() >= date);
+  ++rounds_;
+  firing_ = true;
+  // Fire everything due at this date, including events scheduled for this same date by the
+  // events being fired (zero-delay hops), in (date, seq) order.
+  while (!heap_.empty() && heap_.front().date <= date) {
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    const Event e = heap_.back();
+    heap_.pop_back();
+    now_ = e.date;
+    ++fired_;
+    e.target->fire(e.tag, e.data);
+  }
+  firing_ = false;
+  arm();
+}
+
+void Calendar::sync_to_engine_clock() { now_ = simgrid::s4u::Engine::get_clock(); }
+
+void Calendar::clear() {
+  if (timer_ != nullptr) {
+    static_cast<sgt::Timer*>(timer_)->remove();
+    timer_ = nullptr;
+  }
+  for (const Event& e : heap_)
+    if (e.tag == kClosureTag) static_cast<ClosureTarget*>(e.target)->drop();
+  heap_.clear();
+}
+
+}  // namespace sdsim

@@ -1,0 +1,86 @@
+// Calendar: how model code schedules work in simulated time.
+//
+// Events are (date, target, tag, data) records kept in a binary heap ordered by (date,
+// sequence number), so events due at the same date fire in the order they were scheduled
+// (FIFO). SimGrid owns the clock: the calendar keeps exactly one SimGrid kernel timer, set at
+// the date of its earliest event, and only fires events from that timer's callback, when
+// SimGrid's clock has reached their date. All events due at that date fire in one SimGrid
+// round. So model code always runs with now() == SimGrid's clock == the event's date, CPU
+// execs and host state stay in step with requests, and no event is handled ahead of time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "sim/core/units.hpp"
+
+namespace sdsim {
+
+// Anything that receives events: a component replica, a route, the run itself.
+class EventTarget {
+ public:
+  virtual ~EventTarget() = default;
+  // `tag` and `data` are whatever the scheduler passed to Calendar::at.
+  virtual void fire(std::uint32_t tag, void* data) = 0;
+};
+
+class Calendar {
+ public:
+  Calendar();
+  ~Calendar();
+  Calendar(const Calendar&) = delete;
+  Calendar& operator=(const Calendar&) = delete;
+
+  // Simulated time of the event being handled (SimGrid's clock).
+  Seconds now() const { return now_; }
+
+  // Schedules target->fire(tag, data) at `date` (>= now()).
+  void at(Seconds date, EventTarget* target, std::uint32_t tag, void* data = nullptr);
+  void after(Seconds delay, EventTarget* target, std::uint32_t tag, void* data = nullptr) {
+    at(now_ + delay, target, tag, data);
+  }
+  // For rare, non-hot-path work: a closure. Allocates.
+  void at(Seconds date, std::function<void()> fn);
+
+  // Drops every pending event and the SimGrid timer: the run ends when SimGrid has nothing
+  // else to do. Used at the end of a run (drain over).
+  void clear();
+
+  std::size_t pending() const { return heap_.size(); }
+  std::uint64_t fired() const { return fired_; }
+  std::uint64_t rounds() const { return rounds_; }
+
+  // Sets now() to SimGrid's clock. The engine calls it before running model code from a
+  // SimGrid callback that is not a calendar event (an exec's completion).
+  void sync_to_engine_clock();
+
+ private:
+  struct Event {
+    Seconds date;
+    std::uint64_t seq;
+    EventTarget* target;
+    std::uint32_t tag;
+    void* data;
+  };
+  struct Later {
+    bool operator()(const Event& a, const Event& b) const {
+      return a.date != b.date ? a.date > b.date : a.seq > b.seq;
+    }
+  };
+  class ClosureTarget;
+
+  void arm();           // (re)sets the SimGrid timer for the heap's head
+  void on_timer(Seconds date);
+
+  std::vector<Event> heap_;
+  Seconds now_ = 0;
+  std::uint64_t seq_ = 0;
+  std::uint64_t fired_ = 0;
+  std::uint64_t rounds_ = 0;
+  void* timer_ = nullptr;  // simgrid::kernel::timer::Timer*, owned by SimGrid until it fires
+  Seconds timer_date_ = -1;
+  bool firing_ = false;
+};
+
+}  // namespace sdsim

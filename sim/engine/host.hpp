@@ -1,0 +1,29 @@
+// Host: one simulated machine (one replica of a component, or a client's machine), backed by
+// a SimGrid host. Models see this wrapper only; SimGrid stays inside sim/.
+#pragma once
+
+#include <string>
+
+namespace simgrid::s4u {
+class Host;
+}
+
+namespace sdsim {
+
+class Host {
+ public:
+  Host(simgrid::s4u::Host* host, int cores) : host_(host), cores_(cores) {}
+  const std::string& name() const;
+  int cores() const { return cores_; }
+  bool is_on() const;
+  // Work (in seconds of one core at nominal speed) this host's core does per second now:
+  // 1.0 nominal; lower while slowed down.
+  double speed_factor() const;
+  simgrid::s4u::Host* sg() const { return host_; }
+
+ private:
+  simgrid::s4u::Host* host_;
+  int cores_;
+};
+
+}  // namespace sdsim

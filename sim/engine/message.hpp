@@ -1,0 +1,55 @@
+// Message: one call between two component replicas (or a client and a replica), and its reply.
+// A caller makes a Message, sends it on a Route; the callee handles it, sets `status`, and sends
+// the same Message back on `reply_route` to `caller`. Messages come from a MessagePool: the
+// request path allocates nothing per request once the pool is warm.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/units.hpp"
+
+namespace sdsim {
+
+class Node;
+class Route;
+
+// How a call ended, as the caller sees it. (Timeouts are the caller's own decision.)
+enum class Status : std::uint8_t {
+  kOk,
+  kRejected,  // 503: no room in the callee's queue
+  kError,     // an injected or propagated failure
+};
+
+struct Message {
+  std::uint64_t request_id = 0;  // the end-to-end request this call belongs to
+  Node* caller = nullptr;        // who gets the reply
+  Route* reply_route = nullptr;  // the route callee -> caller
+  std::uint32_t caller_slot = 0; // the caller's own bookkeeping handle
+  std::uint32_t caller_gen = 0;  // and its generation (to recognise stale replies)
+  Seconds issued_at = 0;         // when the client issued the request
+  Seconds sent_at = 0;           // when this call left the caller
+  Bytes request_bytes = 0;
+  Bytes response_bytes = 0;
+  Status status = Status::kOk;
+  Message* next_free = nullptr;  // pool link
+};
+
+class MessagePool {
+ public:
+  MessagePool() = default;
+  MessagePool(const MessagePool&) = delete;
+  MessagePool& operator=(const MessagePool&) = delete;
+  ~MessagePool();
+
+  Message* make();
+  void release(Message* m);
+  std::size_t in_use() const { return in_use_; }
+
+ private:
+  Message* free_ = nullptr;
+  std::vector<Message*> blocks_;
+  std::size_t in_use_ = 0;
+};
+
+}  // namespace sdsim

@@ -1,0 +1,92 @@
+#include "sim/engine/run_control.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "sim/engine/cpu.hpp"
+#include "sim/metrics/metrics_hub.hpp"
+
+namespace sdsim {
+
+namespace {
+constexpr std::uint32_t kTagDuration = 1;
+constexpr std::uint32_t kTagDrainLimit = 2;
+constexpr std::uint32_t kTagCheckDrained = 3;
+}  // namespace
+
+RunControl::RunControl(Calendar& calendar, MetricsHub& metrics, Cpu& cpu,
+                       std::optional<Seconds> duration, std::optional<std::uint64_t> request_limit,
+                       Seconds drain_limit)
+    : calendar_(calendar),
+      metrics_(metrics),
+      cpu_(cpu),
+      duration_(duration),
+      request_limit_(request_limit),
+      drain_limit_(drain_limit) {}
+
+void RunControl::start() {
+  if (duration_) calendar_.at(*duration_, this, kTagDuration);
+}
+
+bool RunControl::try_issue() {
+  if (!issuing_) return false;
+  if (duration_ && calendar_.now() >= *duration_) {
+    stop_issuing();
+    return false;
+  }
+  ++issued_;
+  if (request_limit_ && issued_ >= *request_limit_) {
+    // This is the last one; stop after the caller has issued it (same date, later event).
+    calendar_.at(calendar_.now(), this, kTagDuration);
+  }
+  return true;
+}
+
+void RunControl::stop_issuing() {
+  if (!issuing_) return;
+  issuing_ = false;
+  // With a request limit the last request was issued at now() and is counted: the measured
+  // interval [warmup, stop) must contain it.
+  const bool limited = request_limit_ && issued_ >= *request_limit_;
+  issue_stop_at_ = limited ? std::nextafter(calendar_.now(), std::numeric_limits<double>::infinity())
+                           : calendar_.now();
+  metrics_.mark_issue_stop(issue_stop_at_);
+  calendar_.at(issue_stop_at_ + drain_limit_, this, kTagDrainLimit);
+  // Requests may all have ended already.
+  calendar_.at(calendar_.now(), this, kTagCheckDrained);
+}
+
+void RunControl::check_drained() {
+  if (metrics_.open_counted() == 0) end_run(false);
+}
+
+void RunControl::fire(std::uint32_t tag, void*) {
+  if (over_) return;
+  switch (tag) {
+    case kTagDuration: stop_issuing(); break;
+    case kTagDrainLimit:
+      drain_limit_hit_ = metrics_.open_counted() > 0;
+      end_run(true);
+      break;
+    case kTagCheckDrained: check_drained(); break;
+    default: break;
+  }
+}
+
+void RunControl::end_run(bool abandon_open) {
+  if (over_) return;
+  over_ = true;
+  end_at_ = calendar_.now();
+  if (issuing_) {
+    issuing_ = false;
+    issue_stop_at_ = end_at_;
+    metrics_.mark_issue_stop(end_at_);
+  }
+  if (abandon_open)
+    for (Drainable* d : drainables_) d->abandon_open_requests(end_at_);
+  metrics_.finish(end_at_);
+  calendar_.clear();
+  cpu_.cancel_all();
+}
+
+}  // namespace sdsim

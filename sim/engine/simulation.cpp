@@ -1,0 +1,139 @@
+#include "sim/engine/simulation.hpp"
+
+#include <simgrid/s4u/Engine.hpp>
+
+#include <chrono>
+#include <map>
+#include <stdexcept>
+#include <vector>
+
+#include "sim/engine/calendar.hpp"
+#include "sim/engine/cpu.hpp"
+#include "sim/engine/network.hpp"
+#include "sim/engine/platform.hpp"
+#include "sim/engine/run_control.hpp"
+#include "sim/metrics/metrics_hub.hpp"
+
+namespace sdsim {
+
+namespace {
+
+class Directory final : public ComponentDirectory {
+ public:
+  void add(Component* c) { by_name_.emplace(c->name(), c); }
+  Component& get(std::string_view name) const override {
+    auto it = by_name_.find(std::string(name));
+    if (it == by_name_.end()) throw std::logic_error("unresolved component name: " + std::string(name));
+    return *it->second;
+  }
+
+ private:
+  std::map<std::string, Component*> by_name_;
+};
+
+// SimGrid settings for nominal figures (notes P5, P6; DESIGN.md): CM02 without cross-traffic
+// and without the TCP-window bound, so "1Gbps, 30ms" means exactly that. Raw contexts, one
+// thread; SimGrid's own log quiet (sdsim reports a deadlock itself).
+std::vector<std::string> simgrid_args() {
+  return {"sdsim",
+          "--log=root.thresh:critical",
+          "--cfg=contexts/factory:raw",
+          "--cfg=network/model:CM02",
+          "--cfg=network/crosstraffic:0",
+          "--cfg=network/TCP-gamma:0"};
+}
+
+}  // namespace
+
+RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
+  std::vector<std::string> args = simgrid_args();
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  simgrid::s4u::Engine engine(&argc, argv.data());
+
+  bool deadlock = false;
+  simgrid::s4u::Engine::on_deadlock_cb([&deadlock] { deadlock = true; });
+
+  const std::uint64_t seed = options.seed.value_or(scenario.seed);
+  Calendar calendar;
+  MessagePool messages;
+  Platform platform;
+  Network network(calendar, messages, scenario.network);
+  Cpu cpu(calendar);
+  MetricsHub metrics(calendar, scenario.warmup, scenario.window, options.timeseries);
+  const Seconds issue_time = scenario.duration.value_or(0);
+  RunControl control(calendar, metrics, cpu, scenario.duration, scenario.requests,
+                     scenario.drain_limit(issue_time));
+  SimContext ctx{calendar, network,  cpu,  platform, messages,
+                 metrics,  control, scenario, seed, options.replication};
+
+  // Components first, then clients, in file order: host creation order is deterministic.
+  std::vector<std::unique_ptr<Component>> built;
+  Directory directory;
+  for (const auto& c : scenario.components) built.push_back(c->build(ctx));
+  for (const auto& c : scenario.clients) built.push_back(c->build(ctx));
+  for (auto& c : built) directory.add(c.get());
+  platform.seal();
+  for (auto& c : built) c->connect(directory);
+
+  metrics.start();
+  control.start();
+  for (auto& c : built) c->start();
+
+  const auto wall_start = std::chrono::steady_clock::now();
+  engine.run();
+  const auto wall_end = std::chrono::steady_clock::now();
+  const double wall = std::chrono::duration<double>(wall_end - wall_start).count();
+
+  if (!control.over()) control.end_run(true);  // SimGrid ran out of events first
+
+  RunResult result;
+  result.deadlock = deadlock;
+  result.wall_seconds = wall;
+  result.issued = control.issued();
+  nlohmann::json measured = metrics.summary();
+  const Seconds measured_length = metrics.measured_length();
+
+  nlohmann::json warnings = nlohmann::json::array();
+  for (const auto& w : metrics.warnings()) warnings.push_back(w);
+  if (control.drain_limit_hit())
+    warnings.push_back("the drain limit (" + format_seconds(control.drain_limit()) +
+                       ") passed with requests still open: they are counted as unfinished");
+
+  nlohmann::json& s = result.summary;
+  s["schema"] = "sdsim.summary/1";
+  s["sdsim_version"] = SDSIM_VERSION;
+  s["scenario"] = {{"name", scenario.name},
+                   {"file", scenario.file},
+                   {"seed", seed},
+                   {"replication", options.replication},
+                   {"duration_s", scenario.duration ? nlohmann::json(*scenario.duration) : nlohmann::json(nullptr)},
+                   {"requests", scenario.requests ? nlohmann::json(*scenario.requests) : nlohmann::json(nullptr)},
+                   {"warmup_s", scenario.warmup},
+                   {"window_s", scenario.window}};
+  s["run"] = {{"status", deadlock ? "deadlock" : "complete"},
+              {"measured_from_s", scenario.warmup},
+              {"measured_to_s", metrics.clock().stop},
+              {"measured_length_s", measured_length},
+              {"issue_stopped_at_s", control.issue_stop_time()},
+              {"ended_at_s", control.end_time()},
+              {"drain_limit_s", control.drain_limit()},
+              {"drain_limit_hit", control.drain_limit_hit()},
+              {"requests_issued_total", control.issued()},
+              {"events", calendar.fired()},
+              {"simgrid_rounds", calendar.rounds()},
+              {"execs", cpu.started()},
+              {"hosts", platform.host_count()},
+              {"routes", network.route_count()}};
+  s["network"] = {{"model", "latency"},
+                  {"default_latency_s", scenario.network.default_latency},
+                  {"simgrid", {{"network/model", "CM02"}, {"network/crosstraffic", 0}, {"network/TCP-gamma", 0}}}};
+  s["system"] = measured["system"];
+  s["clients"] = measured["clients"];
+  s["components"] = measured["components"];
+  s["warnings"] = warnings;
+  return result;
+}
+
+}  // namespace sdsim

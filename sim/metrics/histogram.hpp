@@ -1,0 +1,61 @@
+// LatencyHistogram: percentiles of non-negative values (seconds) with a bounded relative
+// error, in constant memory.
+//
+// Buckets are log-linear (as in HdrHistogram): each power-of-two range [2^e, 2^(e+1)) is cut
+// into kSubBuckets equal parts, so a bucket [lo, hi) has hi/lo <= 1 + 1/kSubBuckets... at its
+// lowest edge and less above. A percentile is reported as the geometric midpoint of its
+// bucket, clamped to the observed [min, max], so its relative error is at most
+// sqrt(1 + 1/kSubBuckets) - 1 = 0.39% for kSubBuckets = 128 (DESIGN.md asks for <= 1%).
+// Values below 2^-40 s (~1 ps) count as exact zeros; values above 2^30 s land in the top
+// bucket (and max is kept exactly). The bucket index comes from frexp: no log() per sample.
+// Means are exact (sum / count), not derived from buckets.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace sdsim {
+
+class LatencyHistogram {
+ public:
+  static constexpr int kSubBuckets = 128;
+  static constexpr int kMinExp = -40;  // 2^-40 s
+  static constexpr int kMaxExp = 30;   // 2^30 s (34 years)
+  // Worst-case relative error of a reported percentile (before clamping to min/max).
+  static double relative_error_bound();
+
+  LatencyHistogram();
+
+  void add(double value);
+  void merge(const LatencyHistogram& other);
+  void reset();
+
+  std::uint64_t count() const { return count_; }
+  // Exact mean and extremes; nullopt when empty.
+  std::optional<double> mean() const;
+  std::optional<double> min() const;
+  std::optional<double> max() const;
+  // Nearest-rank percentile (the smallest value with at least q of the samples at or below
+  // it), q in (0, 1]; nullopt when empty.
+  std::optional<double> quantile(double q) const;
+  // Fraction of samples > threshold (resolution: one bucket).
+  std::optional<double> fraction_above(double threshold) const;
+
+ private:
+  static int bucket_of(double value);
+  static double bucket_low(int index);
+  static double bucket_high(int index);
+  double representative(int index) const;
+
+  std::vector<std::uint64_t> buckets_;
+  std::uint64_t zeros_ = 0;
+  std::uint64_t count_ = 0;
+  double sum_ = 0;
+  double min_ = 0;
+  double max_ = 0;
+  int lowest_ = -1;   // touched bucket range, for cheap reset and scans
+  int highest_ = -1;
+};
+
+}  // namespace sdsim

@@ -1,0 +1,136 @@
+#include "sim/metrics/metrics_hub.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace sdsim {
+
+namespace {
+constexpr std::uint32_t kTagWindow = 1;
+constexpr std::uint32_t kTagWarmup = 2;
+
+void write_number(std::ostream& out, double v) {
+  if (std::isnan(v)) return;  // no value (empty window): an empty CSV cell
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  out << buf;
+}
+}  // namespace
+
+MetricsHub::MetricsHub(Calendar& calendar, Seconds warmup, Seconds window, std::ostream* timeseries)
+    : calendar_(calendar), window_(window), out_(timeseries) {
+  clock_.warmup = warmup;
+  system_window_ = std::make_unique<RequestScope>("system", clock_);
+}
+
+RequestScope& MetricsHub::add_client(const std::string& name) {
+  return clients_.emplace_back(name, clock_);
+}
+
+StationStats& MetricsHub::add_station(const std::string& name, StationShape shape) {
+  return stations_.emplace_back(name, std::move(shape), clock_);
+}
+
+void MetricsHub::start() {
+  if (out_) *out_ << "window_start_s,window_end_s,scope,metric,value\n";
+  calendar_.at(window_, this, kTagWindow);
+  if (clock_.warmup > 0) {
+    calendar_.at(clock_.warmup, this, kTagWarmup);
+  } else {
+    for (auto& s : stations_) s.mark_interval_start(0);
+    warmup_marked_ = true;
+  }
+}
+
+void MetricsHub::fire(std::uint32_t tag, void*) {
+  if (finished_) return;
+  const Seconds now = calendar_.now();
+  if (tag == kTagWarmup) {
+    for (auto& s : stations_) s.mark_interval_start(now);
+    warmup_marked_ = true;
+    return;
+  }
+  close_window(now);
+  calendar_.at(now + window_, this, kTagWindow);
+}
+
+void MetricsHub::mark_issue_stop(Seconds t) {
+  if (issue_stopped_) return;
+  issue_stopped_ = true;
+  clock_.stop = std::max(t, clock_.warmup);
+  interval_end_ = clock_.stop;
+  if (!warmup_marked_) {
+    for (auto& s : stations_) s.mark_interval_start(clock_.warmup);
+    warmup_marked_ = true;
+  }
+  for (auto& s : stations_) s.mark_interval_end(clock_.stop);
+}
+
+void MetricsHub::close_window(Seconds end) {
+  const Seconds start = window_start_;
+  if (out_) {
+    char prefix[64];
+    std::snprintf(prefix, sizeof prefix, "%.9g,%.9g,", start, end);
+    auto emitter = [&](const std::string& scope) {
+      return [this, &prefix, scope](std::string_view metric, double v) {
+        *out_ << prefix << scope << ',' << metric << ',';
+        write_number(*out_, v);
+        *out_ << '\n';
+      };
+    };
+    RequestScope& system = *system_window_;
+    for (auto& c : clients_) system.add_window_of(c);
+    system.close_window(end - start, emitter("system"));
+    for (auto& c : clients_) c.close_window(end - start, emitter("client/" + c.name()));
+    for (auto& s : stations_) s.close_window(start, end, emitter("component/" + s.name()));
+  } else {
+    auto ignore = [](std::string_view, double) {};
+    for (auto& c : clients_) c.close_window(end - start, ignore);
+    for (auto& s : stations_) s.close_window(start, end, ignore);
+  }
+  window_start_ = end;
+}
+
+void MetricsHub::finish(Seconds t) {
+  if (finished_) return;
+  if (!issue_stopped_) mark_issue_stop(t);
+  if (t > window_start_) close_window(t);
+  finished_ = true;
+}
+
+std::uint64_t MetricsHub::open_counted() const {
+  std::uint64_t n = 0;
+  for (const auto& c : clients_) n += c.open_counted();
+  return n;
+}
+
+Seconds MetricsHub::measured_length() const {
+  return issue_stopped_ ? clock_.stop - clock_.warmup : 0;
+}
+
+std::vector<std::string> MetricsHub::warnings() const {
+  std::vector<std::string> w;
+  for (const auto& s : stations_) {
+    std::string why;
+    if (s.steady_warning(&why)) w.push_back(why);
+  }
+  return w;
+}
+
+nlohmann::json MetricsHub::summary() const {
+  using nlohmann::json;
+  const Seconds len = measured_length();
+  RequestScope system("system", clock_);
+  json clients = json::object();
+  for (const auto& c : clients_) {
+    system.add_summary_of(c);
+    clients[c.name()] = c.summary_json(len);
+  }
+  json components = json::object();
+  for (const auto& s : stations_) components[s.name()] = s.summary_json();
+  return json{{"system", system.summary_json(len)},
+              {"clients", clients},
+              {"components", components}};
+}
+
+}  // namespace sdsim

@@ -1,0 +1,65 @@
+// MetricsHub: owns every scope of a run (the system, each client, each component), closes
+// time-series windows on a calendar event at each window boundary (streaming the rows to a
+// sink, so memory does not grow with run length), and assembles the summary.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "sim/engine/calendar.hpp"
+#include "sim/metrics/measure_clock.hpp"
+#include "sim/metrics/request_scope.hpp"
+#include "sim/metrics/station_stats.hpp"
+
+namespace sdsim {
+
+class MetricsHub final : public EventTarget {
+ public:
+  // `timeseries` receives CSV rows (header included); may be null (no time series).
+  MetricsHub(Calendar& calendar, Seconds warmup, Seconds window, std::ostream* timeseries);
+
+  RequestScope& add_client(const std::string& name);
+  StationStats& add_station(const std::string& name, StationShape shape);
+
+  const MeasureClock& clock() const { return clock_; }
+  // Schedules the first window boundary and the warm-up mark. Call before the run.
+  void start();
+  // Clients stopped issuing at `t`: the measured interval is [warmup, t).
+  void mark_issue_stop(Seconds t);
+  bool issue_stopped() const { return issue_stopped_; }
+  // The run is over at `t`: closes the last (partial) window, stops scheduling.
+  void finish(Seconds t);
+
+  // Counted requests still open, over all clients.
+  std::uint64_t open_counted() const;
+
+  // {"system": ..., "clients": {...}, "components": {...}}, plus warnings.
+  nlohmann::json summary() const;
+  std::vector<std::string> warnings() const;
+  Seconds measured_length() const;
+
+  void fire(std::uint32_t tag, void* data) override;
+
+ private:
+  void close_window(Seconds end);
+
+  Calendar& calendar_;
+  MeasureClock clock_;
+  Seconds window_;
+  std::ostream* out_;
+  std::deque<RequestScope> clients_;
+  std::deque<StationStats> stations_;
+  std::unique_ptr<RequestScope> system_window_;
+  Seconds window_start_ = 0;
+  Seconds interval_end_ = 0;
+  bool issue_stopped_ = false;
+  bool finished_ = false;
+  bool warmup_marked_ = false;
+};
+
+}  // namespace sdsim

@@ -1,0 +1,98 @@
+// RequestScope: what one client (or the whole system) measured about its requests.
+//
+// Attribution (DESIGN.md): summary figures cover requests *issued* in the measured interval
+// [warmup, stop) ("counted" requests); per-window figures attribute an outcome and its latency
+// to the window in which the request *ended*, and offered load to the window in which each
+// attempt was *sent*. Throughput counts responses that reached the client, whatever their
+// status and even when the client had already given up.
+#pragma once
+
+#include <array>
+#include <limits>
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "sim/core/units.hpp"
+#include "sim/metrics/histogram.hpp"
+#include "sim/metrics/measure_clock.hpp"
+#include "sim/metrics/outcome.hpp"
+
+namespace sdsim {
+
+// A window figure with no value (no samples): an empty CSV cell.
+inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+
+struct RequestCounters {
+  std::uint64_t issued = 0;
+  std::uint64_t attempts = 0;
+  std::uint64_t responses = 0;
+  std::array<std::uint64_t, kOutcomeCount> outcomes{};
+  std::uint64_t ended() const;
+};
+
+class RequestScope {
+ public:
+  RequestScope(std::string name, const MeasureClock& clock) : name_(std::move(name)), clock_(clock) {}
+
+  const std::string& name() const { return name_; }
+
+  // Hot path. `issued_at` says whether the request is counted in the summary.
+  void request_issued(Seconds issued_at);
+  void attempt_sent(Seconds now, Seconds issued_at);
+  void response_received(Seconds now, Seconds attempt_latency, Seconds issued_at);
+  void request_ended(Seconds now, Seconds issued_at, Outcome outcome);
+
+  // Summary (issue-attributed) figures.
+  const RequestCounters& summary_counts() const { return summary_; }
+  std::uint64_t open_counted() const { return summary_.issued - summary_.ended(); }
+  nlohmann::json summary_json(Seconds measured_length) const;
+
+  // The system scope is the sum of the client scopes, made at window ends and at the end of
+  // the run rather than recorded twice on the hot path.
+  void add_window_of(const RequestScope& other);
+  void add_summary_of(const RequestScope& other);
+
+  // Window figures: rows "metric,value" for the window just closed, then resets them.
+  template <class Emit>
+  void close_window(Seconds length, Emit&& emit);
+
+ private:
+  std::string name_;
+  const MeasureClock& clock_;
+  RequestCounters summary_;
+  std::uint64_t responses_in_interval_ = 0;
+  std::uint64_t attempts_in_interval_ = 0;
+  LatencyHistogram latency_ok_;
+  LatencyHistogram latency_all_;
+  LatencyHistogram latency_attempt_;
+  RequestCounters window_;
+  LatencyHistogram window_ok_;
+};
+
+template <class Emit>
+void RequestScope::close_window(Seconds length, Emit&& emit) {
+  const double len = length > 0 ? length : 1;
+  emit("issued", static_cast<double>(window_.issued));
+  emit("offered_per_s", static_cast<double>(window_.attempts) / len);
+  emit("throughput_per_s", static_cast<double>(window_.responses) / len);
+  emit("goodput_per_s", static_cast<double>(window_.outcomes[0]) / len);
+  for (int o = 0; o < kOutcomeCount; ++o)
+    emit(kOutcomeNames[o], static_cast<double>(window_.outcomes[o]));
+  const std::uint64_t ended = window_.ended();
+  emit("availability", ended > 0 ? static_cast<double>(window_.outcomes[0]) / ended : kNoValue);
+  auto ms = [](std::optional<double> s) { return s ? *s * 1e3 : kNoValue; };
+  emit("latency_mean_ms", ms(window_ok_.mean()));
+  emit("latency_p50_ms", ms(window_ok_.quantile(0.5)));
+  emit("latency_p99_ms", ms(window_ok_.quantile(0.99)));
+  emit("latency_p999_ms", ms(window_ok_.quantile(0.999)));
+  window_ = RequestCounters{};
+  window_ok_.reset();
+}
+
+// JSON for a histogram of seconds, in milliseconds: count, mean, p50, p90, p99, p99.9, max
+// (null when empty).
+nlohmann::json latency_json_ms(const LatencyHistogram& h);
+
+}  // namespace sdsim

@@ -1,0 +1,165 @@
+// StationStats: what one component (all its replicas together) measured as a queueing station.
+//
+// Two scopes, each with its own Little's-law check (DESIGN.md): `local` (a request is in the
+// station from arrival until its own work there ends: queued + in service) and `residence`
+// (from arrival until its reply leaves: downstream waits included). Levels (queue length,
+// busy workers, busy cores, requests present) are integrated over simulated time, so time
+// averages are measured; the arrival rate and sojourn times come from counts and sums of the
+// requests that arrived in the measured interval. L_measured / (lambda * W) should be ~1.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "sim/core/units.hpp"
+#include "sim/metrics/histogram.hpp"
+#include "sim/metrics/measure_clock.hpp"
+#include "sim/metrics/time_integral.hpp"
+
+namespace sdsim {
+
+struct StationShape {
+  std::string kind;
+  int replicas = 1;
+  int workers_per_replica = 0;  // 0 = unlimited
+  int cores_per_replica = 0;
+  bool bounded_queue = false;
+};
+
+class StationStats {
+ public:
+  StationStats(std::string name, StationShape shape, const MeasureClock& clock)
+      : name_(std::move(name)), shape_(std::move(shape)), clock_(clock) {}
+
+  const std::string& name() const { return name_; }
+  const StationShape& shape() const { return shape_; }
+
+  // ---- hot path; `now` is the calendar's clock ----
+  void arrived(Seconds now) {
+    local_.add(now, 1);
+    residence_.add(now, 1);
+    if (clock_.contains(now)) ++arrivals_;
+    ++window_arrivals_;
+  }
+  // Turned away at arrival (no room): leaves both scopes at once.
+  void rejected(Seconds now, Seconds arrived_at) {
+    local_.add(now, -1);
+    residence_.add(now, -1);
+    ++window_rejections_;
+    if (clock_.contains(arrived_at)) {
+      ++rejections_;
+      ++local_done_;
+      ++residence_done_;
+    }
+  }
+  void queued(Seconds now) { queue_.add(now, 1); }
+  // Service starts; `from_queue` when it had waited in the queue.
+  void started(Seconds now, Seconds arrived_at, bool from_queue) {
+    if (from_queue) queue_.add(now, -1);
+    busy_.add(now, 1);
+    if (clock_.contains(arrived_at)) {
+      const Seconds waited = now - arrived_at;
+      wait_.add(waited);
+      if (waited > 0) ++waited_count_;
+    }
+  }
+  void cpu_busy(Seconds now, double delta) { cpu_.add(now, delta); }
+  // Own work done; the worker is free; the request leaves the local scope.
+  void finished(Seconds now, Seconds arrived_at, Seconds service) {
+    busy_.add(now, -1);
+    local_.add(now, -1);
+    if (clock_.contains(arrived_at)) {
+      service_sum_ += service;
+      local_sum_ += now - arrived_at;
+      ++local_done_;
+    }
+  }
+  // Passed through without local work (a load balancer's hop).
+  void forwarded(Seconds now, Seconds arrived_at) {
+    local_.add(now, -1);
+    if (clock_.contains(arrived_at)) {
+      local_sum_ += now - arrived_at;
+      ++local_done_;
+    }
+  }
+  // The reply leaves the station.
+  void departed(Seconds now, Seconds arrived_at) {
+    residence_.add(now, -1);
+    ++window_departures_;
+    if (clock_.contains(arrived_at)) {
+      const Seconds r = now - arrived_at;
+      residence_sum_ += r;
+      residence_hist_.add(r);
+      ++residence_done_;
+    }
+  }
+
+  // ---- measurement marks (called by MetricsHub) ----
+  void mark_interval_start(Seconds t);
+  void mark_interval_end(Seconds t);
+  nlohmann::json summary_json() const;
+  bool steady_warning(std::string* why) const;
+
+  template <class Emit>
+  void close_window(Seconds start, Seconds end, Emit&& emit);
+
+ private:
+  struct Areas {
+    double queue = 0, busy = 0, cpu = 0, local = 0, residence = 0;
+  };
+  Areas areas_at(Seconds t) const {
+    return {queue_.area_at(t), busy_.area_at(t), cpu_.area_at(t), local_.area_at(t),
+            residence_.area_at(t)};
+  }
+  double worker_capacity() const;
+  double core_capacity() const;
+
+  std::string name_;
+  StationShape shape_;
+  const MeasureClock& clock_;
+  TimeIntegral queue_, busy_, cpu_, local_, residence_;
+
+  std::uint64_t arrivals_ = 0, rejections_ = 0, waited_count_ = 0;
+  std::uint64_t local_done_ = 0, residence_done_ = 0;
+  double service_sum_ = 0, local_sum_ = 0, residence_sum_ = 0;
+  LatencyHistogram wait_;
+  LatencyHistogram residence_hist_;
+  Areas at_start_{}, at_end_{};
+  Seconds interval_start_ = 0, interval_end_ = 0;
+
+  // windows
+  Areas window_start_areas_{};
+  std::uint64_t window_arrivals_ = 0, window_rejections_ = 0, window_departures_ = 0;
+  // least-squares trend of the per-window mean queue length over the measured interval
+  double trend_n_ = 0, trend_t_ = 0, trend_q_ = 0, trend_tt_ = 0, trend_tq_ = 0;
+};
+
+template <class Emit>
+void StationStats::close_window(Seconds start, Seconds end, Emit&& emit) {
+  const Areas a = areas_at(end);
+  const double len = end - start > 0 ? end - start : 1;
+  const double mean_queue = (a.queue - window_start_areas_.queue) / len;
+  emit("arrivals_per_s", static_cast<double>(window_arrivals_) / len);
+  emit("departures_per_s", static_cast<double>(window_departures_) / len);
+  emit("rejected", static_cast<double>(window_rejections_));
+  emit("mean_queue_length", mean_queue);
+  emit("mean_in_system", (a.local - window_start_areas_.local) / len);
+  if (worker_capacity() > 0)
+    emit("utilisation", (a.busy - window_start_areas_.busy) / (len * worker_capacity()));
+  if (core_capacity() > 0 && shape_.workers_per_replica != shape_.cores_per_replica)
+    emit("cpu_utilisation", (a.cpu - window_start_areas_.cpu) / (len * core_capacity()));
+  if (clock_.contains(start) && end <= clock_.stop) {
+    const double mid = 0.5 * (start + end);
+    trend_n_ += 1;
+    trend_t_ += mid;
+    trend_q_ += mean_queue;
+    trend_tt_ += mid * mid;
+    trend_tq_ += mid * mean_queue;
+  }
+  window_start_areas_ = a;
+  window_arrivals_ = window_rejections_ = window_departures_ = 0;
+}
+
+}  // namespace sdsim

@@ -1,0 +1,119 @@
+// The contract between the engine (sim/) and the component kinds (models/).
+//
+// A kind registers a parse function (Registry). Loading a scenario calls it for each list
+// item of that kind, with a MapReader on the item, and gets a ComponentConfig: a typed,
+// validated description. After every item is parsed, each config resolves the names it
+// refers to (resolve), so a bad reference is a load error with its line and column. To run,
+// each config builds its Component on the engine API (SimContext); components then connect to
+// each other by name, once, and start.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/diagnostics.hpp"
+#include "sim/core/units.hpp"
+#include "sim/engine/node.hpp"
+#include "sim/rng/random_stream.hpp"
+
+namespace sdsim {
+
+class Calendar;
+class Network;
+class Cpu;
+class Platform;
+class MessagePool;
+class MetricsHub;
+class RunControl;
+struct Scenario;
+class ComponentConfig;
+class Component;
+
+// What a model sees of the engine while it builds and runs.
+struct SimContext {
+  Calendar& calendar;
+  Network& network;
+  Cpu& cpu;
+  Platform& platform;
+  MessagePool& messages;
+  MetricsHub& metrics;
+  RunControl& control;
+  const Scenario& scenario;
+  std::uint64_t seed;
+  std::uint64_t replication;
+
+  // The random stream of (component, purpose) in this run.
+  RandomStream stream(std::string_view component, std::string_view purpose) const {
+    return RandomStream(seed, component, purpose, replication);
+  }
+};
+
+// Every parsed component and client, by name (for resolve).
+class ConfigIndex {
+ public:
+  virtual ~ConfigIndex() = default;
+  virtual const ComponentConfig* find(std::string_view name) const = 0;
+  virtual std::vector<std::string> names() const = 0;
+};
+
+// Every built component, by name (for connect).
+class ComponentDirectory {
+ public:
+  virtual ~ComponentDirectory() = default;
+  // Throws std::logic_error when absent: names were resolved at load.
+  virtual Component& get(std::string_view name) const = 0;
+};
+
+class ComponentConfig {
+ public:
+  virtual ~ComponentConfig() = default;
+  std::string name;
+  std::string kind;
+  SourceMark mark;
+  bool is_client = false;
+
+  // Checks the names this component refers to. Default: none.
+  virtual void resolve(const ConfigIndex& index, Diagnostics& diag) const {}
+  // True when other components may call it (a client may not be called).
+  virtual bool callable() const { return !is_client; }
+  // Longest time one of this client's requests may stay open (timeouts, retries): sets the
+  // default drain limit. nullopt: unbounded (wait for the reply).
+  virtual std::optional<Seconds> longest_request_wait() const { return std::nullopt; }
+  virtual std::unique_ptr<Component> build(SimContext& ctx) const = 0;
+};
+
+class Component {
+ public:
+  explicit Component(std::string name) : name_(std::move(name)) {}
+  virtual ~Component() = default;
+  Component(const Component&) = delete;
+  Component& operator=(const Component&) = delete;
+
+  const std::string& name() const { return name_; }
+  virtual std::size_t replica_count() const = 0;
+  virtual Node& replica(std::size_t i) = 0;
+  // Resolves the names this component calls into references. Once, before the run.
+  virtual void connect(const ComponentDirectory& directory) {}
+  // Schedules its first events (clients). Once, before the run.
+  virtual void start() {}
+
+ private:
+  std::string name_;
+};
+
+// A reference to another component by name, with where it was written: resolved at load
+// ("target: lb" -> the lb's config), checked for existence and callability.
+struct NameRef {
+  std::string name;
+  SourceMark mark;
+};
+
+// Reports an error when `ref` names nothing callable; suggests a near name.
+void resolve_callable(const NameRef& ref, const std::string& owner, const ConfigIndex& index,
+                      Diagnostics& diag);
+
+}  // namespace sdsim
