@@ -64,7 +64,7 @@ void Client::issue(std::int32_t user) {
 void Client::end(std::uint32_t slot, Outcome outcome) {
   const Open o = open_[slot].value;
   const bool counted = ctx_.metrics.clock().contains(o.issued_at);
-  scope_.request_ended(ctx_.calendar.now(), o.issued_at, outcome);
+  scope_.request_ended(ctx_.calendar.now(), o.issued_at, outcome, o.id);
   open_.release(slot);
   if (o.user >= 0 && ctx_.control.issuing()) think(o.user);
   if (counted) ctx_.control.request_ended();
@@ -115,7 +115,7 @@ void Client::on_call(Message& m) {
 void Client::abandon_open_requests(Seconds now) {
   for (std::uint32_t s = 0; s < open_.capacity(); ++s)
     if (open_[s].live) {
-      scope_.request_ended(now, open_[s].value.issued_at, Outcome::kUnfinished);
+      scope_.request_ended(now, open_[s].value.issued_at, Outcome::kUnfinished, open_[s].value.id);
       open_.release(s);
     }
 }

@@ -22,12 +22,11 @@ struct Unit {
 constexpr std::array kTimeUnits{Unit{"us", 1, 1e6}, Unit{"ms", 1, 1e3}, Unit{"s", 1, 1},
                                 Unit{"min", 60, 1}, Unit{"h", 3600, 1}};
 constexpr std::array kRateUnits{Unit{"/s", 1, 1}, Unit{"/min", 1, 60}, Unit{"/h", 1, 3600}};
-constexpr std::array kSizeUnits{Unit{"B", 1, 1},          Unit{"KB", 1e3, 1},
-                                Unit{"KiB", 1024, 1},     Unit{"MB", 1e6, 1},
-                                Unit{"MiB", 1048576, 1},  Unit{"GB", 1e9, 1},
-                                Unit{"GiB", 1073741824, 1}};
-constexpr std::array kBandwidthUnits{Unit{"bps", 1, 1}, Unit{"Kbps", 1e3, 1},
-                                     Unit{"Mbps", 1e6, 1}, Unit{"Gbps", 1e9, 1}};
+constexpr std::array kSizeUnits{
+    Unit{"B", 1, 1},         Unit{"KB", 1e3, 1}, Unit{"KiB", 1024, 1},      Unit{"MB", 1e6, 1},
+    Unit{"MiB", 1048576, 1}, Unit{"GB", 1e9, 1}, Unit{"GiB", 1073741824, 1}};
+constexpr std::array kBandwidthUnits{Unit{"bps", 1, 1}, Unit{"Kbps", 1e3, 1}, Unit{"Mbps", 1e6, 1},
+                                     Unit{"Gbps", 1e9, 1}};
 constexpr std::array kFractionUnits{Unit{"%", 1, 100}};
 
 std::span<const Unit> units_of(Dimension dim) {
@@ -85,8 +84,8 @@ std::string unit_list(std::span<const Unit> units) {
 
 // The dimension whose suffix `name` is, if any (for "'ms' is a time unit").
 std::optional<Dimension> dimension_of_unit(std::string_view name) {
-  for (Dimension dim : {Dimension::kTime, Dimension::kRate, Dimension::kSize,
-                        Dimension::kBandwidth, Dimension::kFraction}) {
+  for (Dimension dim : {Dimension::kTime, Dimension::kRate, Dimension::kSize, Dimension::kBandwidth,
+                        Dimension::kFraction}) {
     if (find_unit(units_of(dim), name) != nullptr) return dim;
   }
   return std::nullopt;
@@ -196,9 +195,8 @@ std::optional<double> parse_quantity(std::string_view text, Dimension dim, std::
                                  ? "a plain number in [0, 1] or a percentage such as 99.9%"
                                  : "one of " + unit_list(units_of(dim));
       if (const auto other = dimension_of_unit(unit_text)) {
-        return fail(unit_begin, "'" + unit_text + "' is a " +
-                                    std::string(dimension_noun(*other)) + " unit, expected a " +
-                                    noun + " unit (" + expected + ")");
+        return fail(unit_begin, "'" + unit_text + "' is a " + std::string(dimension_noun(*other)) +
+                                    " unit, expected a " + noun + " unit (" + expected + ")");
       }
       return fail(unit_begin,
                   "unknown " + noun + " unit '" + unit_text + "' (expected " + expected + ")");

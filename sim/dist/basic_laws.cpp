@@ -32,9 +32,7 @@ class Constant final : public Distribution {
   double mean() const override { return value_; }
   double variance() const override { return 0; }
   double quantile(double /*p*/) const override { return value_; }
-  std::string describe() const override {
-    return "const(" + format_quantity(value_, dim_) + ")";
-  }
+  std::string describe() const override { return "const(" + format_quantity(value_, dim_) + ")"; }
   bool is_deterministic() const override { return true; }
 
  private:
@@ -96,8 +94,8 @@ ArgumentCheck check_uniform(double a, double b, Dimension dim) {
     return ArgumentProblem{"a", "uniform a must be >= 0, got " + show_value(a, dim)};
   }
   if (!(b >= a && std::isfinite(b))) {
-    return ArgumentProblem{"b", "uniform needs b >= a, got a=" + show_value(a, dim) +
-                                    ", b=" + show_value(b, dim)};
+    return ArgumentProblem{
+        "b", "uniform needs b >= a, got a=" + show_value(a, dim) + ", b=" + show_value(b, dim)};
   }
   return std::nullopt;
 }

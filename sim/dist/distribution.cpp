@@ -3,12 +3,13 @@
 //   argument     := value | name '=' value
 // Positional arguments come first and fill the parameters in order; named ones fill the rest.
 // lognormal has two parameter sets and takes named arguments only.
+#include "sim/dist/distribution.hpp"
+
 #include <span>
 #include <string>
 #include <vector>
 
 #include "sim/core/text.hpp"
-#include "sim/dist/distribution.hpp"
 #include "sim/dist/law_checks.hpp"
 
 namespace sdsim {
@@ -37,34 +38,48 @@ struct Law {
 
 const std::vector<Law>& laws() {
   static const std::vector<Law> kLaws = {
-      {"const", "const(value)", false,
+      {"const",
+       "const(value)",
+       false,
        {{{{"value", false}},
          [](Values v, Dimension d) { return check_constant(v[0], d); },
          [](Values v, Dimension d) { return make_constant(v[0], d); }}}},
-      {"exp", "exp(mean)", false,
+      {"exp",
+       "exp(mean)",
+       false,
        {{{{"mean", false}},
          [](Values v, Dimension d) { return check_exponential(v[0], d); },
          [](Values v, Dimension d) { return make_exponential(v[0], d); }}}},
-      {"uniform", "uniform(a, b)", false,
+      {"uniform",
+       "uniform(a, b)",
+       false,
        {{{{"a", false}, {"b", false}},
          [](Values v, Dimension d) { return check_uniform(v[0], v[1], d); },
          [](Values v, Dimension d) { return make_uniform(v[0], v[1], d); }}}},
-      {"erlang", "erlang(k, mean)", false,
+      {"erlang",
+       "erlang(k, mean)",
+       false,
        {{{{"k", true}, {"mean", false}},
          [](Values v, Dimension d) { return check_erlang(v[0], v[1], d); },
          [](Values v, Dimension d) { return make_erlang(static_cast<int>(v[0]), v[1], d); }}}},
-      {"gamma", "gamma(shape, mean)", false,
+      {"gamma",
+       "gamma(shape, mean)",
+       false,
        {{{{"shape", true}, {"mean", false}},
          [](Values v, Dimension d) { return check_gamma(v[0], v[1], d); },
          [](Values v, Dimension d) { return make_gamma(v[0], v[1], d); }}}},
-      {"lognormal", "lognormal(median=.., p99=..) or lognormal(mean=.., cv=..)", true,
+      {"lognormal",
+       "lognormal(median=.., p99=..) or lognormal(mean=.., cv=..)",
+       true,
        {{{{"median", false}, {"p99", false}},
          [](Values v, Dimension d) { return check_lognormal_median_p99(v[0], v[1], d); },
          [](Values v, Dimension d) { return make_lognormal_median_p99(v[0], v[1], d); }},
         {{{"mean", false}, {"cv", true}},
          [](Values v, Dimension d) { return check_lognormal_mean_cv(v[0], v[1], d); },
          [](Values v, Dimension d) { return make_lognormal_mean_cv(v[0], v[1], d); }}}},
-      {"hyperexp", "hyperexp(mean, cv)", false,
+      {"hyperexp",
+       "hyperexp(mean, cv)",
+       false,
        {{{{"mean", false}, {"cv", true}},
          [](Values v, Dimension d) { return check_hyperexp(v[0], v[1], d); },
          [](Values v, Dimension d) { return make_hyperexp(v[0], v[1], d); }}}},
@@ -132,8 +147,8 @@ class Parser {
     std::size_t open = name_end;
     while (open < end && is_space(text_[open])) ++open;
     if (open == end || text_[open] != '(') {
-      return fail(open, "expected '(' after '" + std::string(name) + "': " +
-                            std::string(law->usage));
+      return fail(open,
+                  "expected '(' after '" + std::string(name) + "': " + std::string(law->usage));
     }
     const std::size_t close = text_.find(')', open);
     if (close == std::string_view::npos || close >= end) {
@@ -283,12 +298,13 @@ class Parser {
     bool any_named = false;
     for (const Argument& arg : arguments) {
       if (arg.key.empty()) {
-        if (law.named_only) return fail(arg.value_offset, name + " needs named arguments: " + usage);
+        if (law.named_only)
+          return fail(arg.value_offset, name + " needs named arguments: " + usage);
         if (any_named) {
           return fail(arg.value_offset, "positional argument after a named one: " + usage);
         }
-        if (positional == n) return fail(arg.value_offset, name + " takes " + count_words(n) +
-                                                               ": " + usage);
+        if (positional == n)
+          return fail(arg.value_offset, name + " takes " + count_words(n) + ": " + usage);
         slots[positional++] = &arg;
         continue;
       }
@@ -296,8 +312,8 @@ class Parser {
       const int index = find_param(form, arg.key);
       if (index < 0) return unknown_argument(law, form, arguments, arg);
       if (slots[static_cast<std::size_t>(index)] != nullptr) {
-        return fail(arg.key_offset, name + " argument '" + std::string(arg.key) +
-                                        "' given twice: " + usage);
+        return fail(arg.key_offset,
+                    name + " argument '" + std::string(arg.key) + "' given twice: " + usage);
       }
       slots[static_cast<std::size_t>(index)] = &arg;
     }

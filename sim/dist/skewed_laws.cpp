@@ -121,8 +121,7 @@ ArgumentCheck check_hyperexp(double mean, double cv, Dimension dim) {
   return std::nullopt;
 }
 
-std::unique_ptr<Distribution> make_lognormal_median_p99(double median, double p99,
-                                                        Dimension dim) {
+std::unique_ptr<Distribution> make_lognormal_median_p99(double median, double p99, Dimension dim) {
   throw_if_problem(check_lognormal_median_p99(median, p99, dim));
   const double sigma = std::log(p99 / median) / kZ99;
   return std::make_unique<Lognormal>(std::log(median), sigma,

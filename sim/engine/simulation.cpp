@@ -62,6 +62,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   Network network(calendar, messages, scenario.network);
   Cpu cpu(calendar);
   MetricsHub metrics(calendar, scenario.warmup, scenario.window, options.timeseries);
+  metrics.set_request_log(options.request_log);
   const Seconds issue_time = scenario.duration.value_or(0);
   RunControl control(calendar, metrics, cpu, scenario.duration, scenario.requests,
                      scenario.drain_limit(issue_time));

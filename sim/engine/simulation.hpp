@@ -17,6 +17,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
   std::uint64_t replication = 0;
   std::ostream* timeseries = nullptr; // CSV sink for the time series; may be null
+  std::ostream* request_log = nullptr; // per-request CSV log (validation, debugging); may be null
 };
 
 struct RunResult {

@@ -24,7 +24,15 @@ MetricsHub::MetricsHub(Calendar& calendar, Seconds warmup, Seconds window, std::
 }
 
 RequestScope& MetricsHub::add_client(const std::string& name) {
-  return clients_.emplace_back(name, clock_);
+  RequestScope& s = clients_.emplace_back(name, clock_);
+  s.set_request_log(request_log_);
+  return s;
+}
+
+void MetricsHub::set_request_log(std::ostream* log) {
+  request_log_ = log;
+  if (log != nullptr) *log << "client,request,issued_s,ended_s,outcome\n";
+  for (auto& c : clients_) c.set_request_log(log);
 }
 
 StationStats& MetricsHub::add_station(const std::string& name, StationShape shape) {

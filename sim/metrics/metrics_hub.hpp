@@ -24,6 +24,8 @@ class MetricsHub final : public EventTarget {
   MetricsHub(Calendar& calendar, Seconds warmup, Seconds window, std::ostream* timeseries);
 
   RequestScope& add_client(const std::string& name);
+  // Every client scope (now and later) logs each request's end to `log` (see RequestScope).
+  void set_request_log(std::ostream* log);
   StationStats& add_station(const std::string& name, StationShape shape);
 
   const MeasureClock& clock() const { return clock_; }
@@ -52,6 +54,7 @@ class MetricsHub final : public EventTarget {
   MeasureClock clock_;
   Seconds window_;
   std::ostream* out_;
+  std::ostream* request_log_ = nullptr;
   std::deque<RequestScope> clients_;
   std::deque<StationStats> stations_;
   std::unique_ptr<RequestScope> system_window_;

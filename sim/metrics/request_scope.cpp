@@ -1,5 +1,6 @@
 #include "sim/metrics/request_scope.hpp"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 namespace sdsim {
@@ -30,7 +31,13 @@ void RequestScope::response_received(Seconds now, Seconds attempt_latency, Secon
   }
 }
 
-void RequestScope::request_ended(Seconds now, Seconds issued_at, Outcome outcome) {
+void RequestScope::log_request(std::uint64_t id, Seconds issued_at, Seconds now, Outcome outcome) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, ",%llu,%a,%a,", static_cast<unsigned long long>(id), issued_at, now);
+  *log_ << name_ << buf << outcome_name(outcome) << '\n';
+}
+
+void RequestScope::record_end(Seconds now, Seconds issued_at, Outcome outcome) {
   const auto o = static_cast<int>(outcome);
   const Seconds latency = now - issued_at;
   ++window_.outcomes[o];

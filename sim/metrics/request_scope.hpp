@@ -10,6 +10,7 @@
 #include <array>
 #include <limits>
 #include <cstdint>
+#include <ostream>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
@@ -36,13 +37,20 @@ class RequestScope {
  public:
   RequestScope(std::string name, const MeasureClock& clock) : name_(std::move(name)), clock_(clock) {}
 
+  // Optional per-request log (CSV "client,request,issued_s,ended_s,outcome", times as C99 hex
+  // floats so they compare bit for bit). For validation and debugging; off by default.
+  void set_request_log(std::ostream* log) { log_ = log; }
+
   const std::string& name() const { return name_; }
 
   // Hot path. `issued_at` says whether the request is counted in the summary.
   void request_issued(Seconds issued_at);
   void attempt_sent(Seconds now, Seconds issued_at);
   void response_received(Seconds now, Seconds attempt_latency, Seconds issued_at);
-  void request_ended(Seconds now, Seconds issued_at, Outcome outcome);
+  void request_ended(Seconds now, Seconds issued_at, Outcome outcome, std::uint64_t id = 0) {
+    if (log_ != nullptr) log_request(id, issued_at, now, outcome);
+    record_end(now, issued_at, outcome);
+  }
 
   // Summary (issue-attributed) figures.
   const RequestCounters& summary_counts() const { return summary_; }
@@ -59,8 +67,12 @@ class RequestScope {
   void close_window(Seconds length, Emit&& emit);
 
  private:
+  void record_end(Seconds now, Seconds issued_at, Outcome outcome);
+  void log_request(std::uint64_t id, Seconds issued_at, Seconds now, Outcome outcome);
+
   std::string name_;
   const MeasureClock& clock_;
+  std::ostream* log_ = nullptr;
   RequestCounters summary_;
   std::uint64_t responses_in_interval_ = 0;
   std::uint64_t attempts_in_interval_ = 0;

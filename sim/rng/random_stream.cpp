@@ -25,9 +25,8 @@ std::uint64_t mix64(std::uint64_t x) {
 
 RandomStream::RandomStream(std::uint64_t scenario_seed, std::string_view component,
                            std::string_view purpose, std::uint64_t replication)
-    : gen_(mix64(scenario_seed ^
-                 mix64(stable_hash(component) ^ mix64(stable_hash(purpose) ^ mix64(replication))))) {
-}
+    : gen_(mix64(scenario_seed ^ mix64(stable_hash(component) ^
+                                       mix64(stable_hash(purpose) ^ mix64(replication))))) {}
 
 RandomStream::RandomStream(std::uint64_t raw_seed) : gen_(raw_seed) {}
 

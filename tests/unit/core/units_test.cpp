@@ -84,8 +84,7 @@ TEST(ParseQuantity, RejectsUnitlessTime) {
 TEST(ParseQuantity, RejectsUnitlessRateSizeAndBandwidth) {
   EXPECT_EQ(parse_bad("900", Dimension::kRate).error, "missing unit: write 900/s or 900/min");
   EXPECT_EQ(parse_bad("1", Dimension::kSize).error, "missing unit: write 1B, 1KB or 1KiB");
-  EXPECT_EQ(parse_bad(" 10", Dimension::kBandwidth).error,
-            "missing unit: write 10Mbps or 10Gbps");
+  EXPECT_EQ(parse_bad(" 10", Dimension::kBandwidth).error, "missing unit: write 10Mbps or 10Gbps");
   EXPECT_EQ(parse_bad(" 10", Dimension::kBandwidth).offset, 3u);
 }
 
@@ -114,11 +113,10 @@ TEST(ParseQuantity, SaysWhichDimensionAMisplacedUnitBelongsTo) {
 }
 
 TEST(ParseQuantity, RejectsNegativeValuesExceptPlainNumbers) {
-  for (const auto& [text, dim] : {std::pair{"-5ms", Dimension::kTime},
-                                  std::pair{"-5/s", Dimension::kRate},
-                                  std::pair{"-5B", Dimension::kSize},
-                                  std::pair{"-5bps", Dimension::kBandwidth},
-                                  std::pair{"-5%", Dimension::kFraction}}) {
+  for (const auto& [text, dim] :
+       {std::pair{"-5ms", Dimension::kTime}, std::pair{"-5/s", Dimension::kRate},
+        std::pair{"-5B", Dimension::kSize}, std::pair{"-5bps", Dimension::kBandwidth},
+        std::pair{"-5%", Dimension::kFraction}}) {
     const Failure f = parse_bad(text, dim);
     EXPECT_EQ(f.error, "must be >= 0, got '" + std::string(text) + "'");
     EXPECT_EQ(f.offset, 0u);
@@ -199,8 +197,8 @@ TEST(FormatSeconds, ParsesBackWithinItsRounding) {
 
 TEST(FormatQuantity, ParsesBackToTheSameDouble) {
   const double values[] = {0.012, 0.1 + 0.2, 1.0 / 3, 1e-9, 123456789.125, 0.0, 1e10};
-  for (Dimension dim : {Dimension::kTime, Dimension::kRate, Dimension::kSize,
-                        Dimension::kBandwidth, Dimension::kNumber}) {
+  for (Dimension dim : {Dimension::kTime, Dimension::kRate, Dimension::kSize, Dimension::kBandwidth,
+                        Dimension::kNumber}) {
     for (double v : values) {
       EXPECT_EQ(parse_ok(format_quantity(v, dim), dim), v) << format_quantity(v, dim);
     }

@@ -12,8 +12,7 @@ namespace {
 // describe() of a text that must parse.
 std::string canonical(std::string_view text, Dimension dim = Dimension::kTime) {
   DistributionParse parsed = parse_distribution(text, dim);
-  EXPECT_TRUE(parsed.dist) << "'" << text << "': " << parsed.error << " at "
-                           << parsed.error_offset;
+  EXPECT_TRUE(parsed.dist) << "'" << text << "': " << parsed.error << " at " << parsed.error_offset;
   return parsed.dist ? parsed.dist->describe() : "<error>";
 }
 
@@ -24,10 +23,10 @@ DistributionParse rejected(std::string_view text, Dimension dim = Dimension::kTi
   return parsed;
 }
 
-#define EXPECT_PARSE_ERROR(text, message, offset)            \
-  do {                                                       \
-    const DistributionParse bad = rejected(text);            \
-    EXPECT_EQ(bad.error, message) << "text: " << (text);     \
+#define EXPECT_PARSE_ERROR(text, message, offset)              \
+  do {                                                         \
+    const DistributionParse bad = rejected(text);              \
+    EXPECT_EQ(bad.error, message) << "text: " << (text);       \
     EXPECT_EQ(bad.error_offset, offset) << "text: " << (text); \
   } while (false)
 
@@ -157,8 +156,8 @@ TEST(ParseDistribution, RejectsAnArgumentGivenTwice) {
 }
 
 TEST(ParseDistribution, RejectsPositionalAfterNamed) {
-  EXPECT_PARSE_ERROR("uniform(a=1ms, 2ms)",
-                     "positional argument after a named one: uniform(a, b)", 15u);
+  EXPECT_PARSE_ERROR("uniform(a=1ms, 2ms)", "positional argument after a named one: uniform(a, b)",
+                     15u);
 }
 
 TEST(ParseDistribution, RejectsPositionalLognormal) {
@@ -194,8 +193,7 @@ TEST(ParseDistribution, RejectsANonPositiveMean) {
 TEST(ParseDistribution, RejectsP99NotAboveMedian) {
   EXPECT_PARSE_ERROR("lognormal(median=80ms, p99=12ms)",
                      "lognormal needs p99 > median, got median=80ms, p99=12ms", 27u);
-  EXPECT_PARSE_ERROR("lognormal(median=0s, p99=12ms)", "lognormal median must be > 0, got 0s",
-                     17u);
+  EXPECT_PARSE_ERROR("lognormal(median=0s, p99=12ms)", "lognormal median must be > 0, got 0s", 17u);
 }
 
 TEST(ParseDistribution, RejectsUniformBoundsOutOfOrder) {

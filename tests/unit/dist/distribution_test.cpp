@@ -8,6 +8,8 @@
 //   sample variance:  se = sqrt((mu4 - sigma^4) / n), mu4 the 4th central moment (from the
 //                     raw moments below)
 //   empirical CDF at the true p-quantile: a Binomial(n, p) count / n, se = sqrt(p(1-p)/n)
+#include "sim/dist/distribution.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,7 +18,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include "sim/dist/distribution.hpp"
 #include "sim/dist/sampling.hpp"
 
 namespace sdsim {
@@ -44,7 +45,9 @@ RawMoments gamma_moments(double shape, double mean) {
 
 // E[X^k] = (b^(k+1) - a^(k+1)) / ((k + 1)(b - a)).
 RawMoments uniform_moments(double a, double b) {
-  const auto m = [&](int k) { return (std::pow(b, k + 1) - std::pow(a, k + 1)) / ((k + 1) * (b - a)); };
+  const auto m = [&](int k) {
+    return (std::pow(b, k + 1) - std::pow(a, k + 1)) / ((k + 1) * (b - a));
+  };
   return {m(1), m(2), m(3), m(4)};
 }
 
@@ -83,8 +86,8 @@ std::vector<double> draw(const Distribution& d, std::uint64_t seed, int n = kDra
 void expect_matches_law(const Distribution& d, const RawMoments& raw, std::uint64_t seed) {
   const double mean = raw.m1;
   const double var = raw.m2 - raw.m1 * raw.m1;
-  const double mu4 = raw.m4 - 4 * raw.m1 * raw.m3 + 6 * raw.m1 * raw.m1 * raw.m2 -
-                     3 * std::pow(raw.m1, 4);
+  const double mu4 =
+      raw.m4 - 4 * raw.m1 * raw.m3 + 6 * raw.m1 * raw.m1 * raw.m2 - 3 * std::pow(raw.m1, 4);
   // The code's formulas: only rounding separates them from ours.
   EXPECT_NEAR(d.mean(), mean, 1e-12 * mean);
   EXPECT_NEAR(d.variance(), var, 1e-9 * var);

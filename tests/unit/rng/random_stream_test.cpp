@@ -52,11 +52,11 @@ TEST(RandomStream, SameKeyGivesSameSequence) {
 
 TEST(RandomStream, EachKeyPartChangesTheSequence) {
   const auto base = first_draws(RandomStream(7, "db", "service", 1), 4);
-  EXPECT_NE(base, first_draws(RandomStream(8, "db", "service", 1), 4));     // seed
-  EXPECT_NE(base, first_draws(RandomStream(7, "db2", "service", 1), 4));    // component
-  EXPECT_NE(base, first_draws(RandomStream(7, "db", "think", 1), 4));       // purpose
-  EXPECT_NE(base, first_draws(RandomStream(7, "db", "service", 2), 4));     // replication
-  EXPECT_NE(base, first_draws(RandomStream(7, "service", "db", 1), 4));     // swapped names
+  EXPECT_NE(base, first_draws(RandomStream(8, "db", "service", 1), 4));   // seed
+  EXPECT_NE(base, first_draws(RandomStream(7, "db2", "service", 1), 4));  // component
+  EXPECT_NE(base, first_draws(RandomStream(7, "db", "think", 1), 4));     // purpose
+  EXPECT_NE(base, first_draws(RandomStream(7, "db", "service", 2), 4));   // replication
+  EXPECT_NE(base, first_draws(RandomStream(7, "service", "db", 1), 4));   // swapped names
   EXPECT_NE(first_draws(RandomStream(0, "", "", 0), 4), first_draws(RandomStream(0), 4));
 }
 

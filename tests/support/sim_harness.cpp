@@ -1,0 +1,66 @@
+#include "tests/support/sim_harness.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace sdsim::testing {
+
+namespace {
+std::optional<Scenario> report(std::optional<Scenario> s, const Diagnostics& diag) {
+  if (!s) ADD_FAILURE() << "scenario did not load:\n" << diag.format();
+  return s;
+}
+}  // namespace
+
+std::optional<Scenario> load_text(const std::string& yaml, const std::string& name) {
+  Registry registry;
+  register_models(registry);
+  Diagnostics diag(name);
+  return report(load_scenario_text(yaml, name, registry, diag), diag);
+}
+
+std::optional<Scenario> load_file(const std::string& path) {
+  Registry registry;
+  register_models(registry);
+  Diagnostics diag(path);
+  return report(load_scenario_file(path, registry, diag), diag);
+}
+
+void expect_conserved(const nlohmann::json& scope, const std::string& label) {
+  const auto& r = scope["requests"];
+  std::uint64_t sum = 0;
+  for (const auto& [k, v] : r["outcomes"].items()) sum += v.get<std::uint64_t>();
+  EXPECT_EQ(r["issued"].get<std::uint64_t>(), sum)
+      << label << ": issued requests and outcomes differ (conservation broken)";
+  EXPECT_TRUE(r["conserved"].get<bool>()) << label;
+}
+
+SimRun run_checked(const Scenario& scenario, bool with_request_log,
+                   std::optional<std::uint64_t> seed) {
+  std::ostringstream ts, log;
+  RunOptions options;
+  options.seed = seed;
+  options.timeseries = &ts;
+  if (with_request_log) options.request_log = &log;
+  RunResult r = run_simulation(scenario, options);
+  EXPECT_FALSE(r.deadlock) << "SimGrid reported a deadlock";
+  EXPECT_EQ(r.summary["run"]["status"], "complete");
+  expect_conserved(r.summary["system"], "system");
+  for (const auto& [name, c] : r.summary["clients"].items()) expect_conserved(c, "client " + name);
+  return {r.summary, ts.str(), log.str()};
+}
+
+void expect_near_theory(const std::string& what, const std::string& formula, double expected,
+                        double measured, double tolerance) {
+  std::printf("[validation] %-36s formula: %-44s expected %-12.6g measured %-12.6g tolerance %.3g\n",
+              what.c_str(), formula.c_str(), expected, measured, tolerance);
+  EXPECT_LE(std::fabs(measured - expected), tolerance)
+      << what << " (" << formula << "): expected " << expected << ", measured " << measured
+      << ", tolerance " << tolerance;
+}
+
+std::string source_path(const std::string& relative) {
+  return std::string(SDSIM_SOURCE_DIR) + "/" + relative;
+}
+
+}  // namespace sdsim::testing

@@ -1,0 +1,46 @@
+// Test harness for simulation tests: loads a scenario (text or file), runs it in this process
+// (ctest runs each test case in its own process: one SimGrid engine per process), and checks
+// what every simulation test must check: no SimGrid deadlock, and conservation (each issued
+// request ended in exactly one outcome), overall and per client.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "models/models.hpp"
+#include "sim/config/scenario.hpp"
+#include "sim/engine/simulation.hpp"
+
+namespace sdsim::testing {
+
+struct SimRun {
+  nlohmann::json summary;
+  std::string timeseries;   // CSV text
+  std::string request_log;  // CSV text when asked for
+};
+
+// Loads `yaml` (file name `name` in messages); fails the test with the diagnostics if invalid.
+std::optional<Scenario> load_text(const std::string& yaml, const std::string& name = "test.yaml");
+std::optional<Scenario> load_file(const std::string& path);
+
+// Runs the scenario and asserts no deadlock and conservation. `seed` overrides the
+// scenario's seed when set.
+SimRun run_checked(const Scenario& scenario, bool with_request_log = false,
+                   std::optional<std::uint64_t> seed = std::nullopt);
+
+// Conservation of one scope's summary block ("system" or a client): issued == sum of outcomes.
+void expect_conserved(const nlohmann::json& scope, const std::string& label);
+
+// Prints "formula | expected | measured | tolerance" for a validation test and checks
+// |measured - expected| <= tolerance.
+void expect_near_theory(const std::string& what, const std::string& formula, double expected,
+                        double measured, double tolerance);
+
+// Path of a file in the source tree (tests read scenarios/ and tests/config/).
+std::string source_path(const std::string& relative);
+
+}  // namespace sdsim::testing
