@@ -16,13 +16,13 @@ constexpr std::uint32_t kTagCheckDrained = 3;
 
 RunControl::RunControl(Calendar& calendar, MetricsHub& metrics, Cpu& cpu,
                        std::optional<Seconds> duration, std::optional<std::uint64_t> request_limit,
-                       Seconds drain_limit)
+                       std::function<Seconds(Seconds)> drain_limit)
     : calendar_(calendar),
       metrics_(metrics),
       cpu_(cpu),
       duration_(duration),
       request_limit_(request_limit),
-      drain_limit_(drain_limit) {}
+      drain_limit_for_(std::move(drain_limit)) {}
 
 void RunControl::start() {
   if (duration_) calendar_.at(*duration_, this, kTagDuration);
@@ -51,6 +51,7 @@ void RunControl::stop_issuing() {
   issue_stop_at_ = limited ? std::nextafter(calendar_.now(), std::numeric_limits<double>::infinity())
                            : calendar_.now();
   metrics_.mark_issue_stop(issue_stop_at_);
+  drain_limit_ = drain_limit_for_(issue_stop_at_);
   calendar_.at(issue_stop_at_ + drain_limit_, this, kTagDrainLimit);
   // Requests may all have ended already.
   calendar_.at(calendar_.now(), this, kTagCheckDrained);

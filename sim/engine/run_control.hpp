@@ -27,8 +27,10 @@ class Drainable {
 
 class RunControl final : public EventTarget {
  public:
+  // `drain_limit(t)` gives the drain limit once issuing stopped at time t.
   RunControl(Calendar& calendar, MetricsHub& metrics, Cpu& cpu, std::optional<Seconds> duration,
-             std::optional<std::uint64_t> request_limit, Seconds drain_limit);
+             std::optional<std::uint64_t> request_limit,
+             std::function<Seconds(Seconds)> drain_limit);
 
   void add_drainable(Drainable* d) { drainables_.push_back(d); }
   void start();
@@ -65,7 +67,8 @@ class RunControl final : public EventTarget {
   Cpu& cpu_;
   std::optional<Seconds> duration_;
   std::optional<std::uint64_t> request_limit_;
-  Seconds drain_limit_;
+  std::function<Seconds(Seconds)> drain_limit_for_;
+  Seconds drain_limit_ = 0;
   std::vector<Drainable*> drainables_;
   std::uint64_t issued_ = 0;
   bool issuing_ = true;

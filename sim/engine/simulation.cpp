@@ -63,9 +63,8 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   Cpu cpu(calendar);
   MetricsHub metrics(calendar, scenario.warmup, scenario.window, options.timeseries);
   metrics.set_request_log(options.request_log);
-  const Seconds issue_time = scenario.duration.value_or(0);
   RunControl control(calendar, metrics, cpu, scenario.duration, scenario.requests,
-                     scenario.drain_limit(issue_time));
+                     [&scenario](Seconds issue_time) { return scenario.drain_limit(issue_time); });
   SimContext ctx{calendar, network,  cpu,  platform, messages,
                  metrics,  control, scenario, seed, options.replication};
 
