@@ -58,7 +58,13 @@ void Client::issue(std::int32_t user) {
   m->issued_at = now;
   m->sent_at = now;
   to_[r]->send_call(*m, m->request_bytes);
-  if (config_.timeout) ctx_.calendar.at(now + *config_.timeout, this, kTimeout, pack_slot(slot, e.gen));
+  if (config_.timeout) {
+    deadlines_.push_back({now + *config_.timeout, slot, e.gen});
+    if (!deadline_armed_) {
+      deadline_armed_ = true;
+      ctx_.calendar.at(deadlines_.front().at, this, kTimeout);
+    }
+  }
 }
 
 void Client::end(std::uint32_t slot, Outcome outcome) {
@@ -84,12 +90,29 @@ void Client::on_event(std::uint32_t tag, void* data) {
       issue(static_cast<std::int32_t>(reinterpret_cast<std::intptr_t>(data)));
       break;
     }
-    case kTimeout: {
-      const std::uint32_t slot = unpack_slot(data);
-      if (open_.is_current(slot, unpack_gen(data))) end(slot, Outcome::kTimedOut);
+    case kTimeout:
+      deadline_armed_ = false;
+      expire_deadlines();
       break;
-    }
     default: break;
+  }
+}
+
+void Client::expire_deadlines() {
+  const Seconds now = ctx_.calendar.now();
+  while (!deadlines_.empty()) {
+    const Deadline d = deadlines_.front();
+    if (!open_.is_current(d.slot, d.gen)) {  // answered in time: nothing to do
+      deadlines_.pop_front();
+      continue;
+    }
+    if (d.at > now) break;
+    deadlines_.pop_front();
+    end(d.slot, Outcome::kTimedOut);
+  }
+  if (!deadlines_.empty()) {
+    deadline_armed_ = true;
+    ctx_.calendar.at(deadlines_.front().at, this, kTimeout);
   }
 }
 

@@ -4,6 +4,7 @@
 // does the work and a late reply is counted in throughput only).
 #pragma once
 
+#include <deque>
 #include <vector>
 
 #include "models/client/client_config.hpp"
@@ -37,6 +38,7 @@ class Client final : public Component, public Node, public Drainable {
   enum Tag : std::uint32_t { kArrival = kFirstModelTag, kTimeout, kThinkDone };
 
   void issue(std::int32_t user);
+  void expire_deadlines();
   void end(std::uint32_t slot, Outcome outcome);
   void think(std::int32_t user);
 
@@ -50,6 +52,16 @@ class Client final : public Component, public Node, public Drainable {
   std::vector<Route*> to_;    // to each replica of the target
   std::vector<Route*> back_;  // from each replica of the target
   std::uint64_t next_id_ = 0;
+  // Timeouts: every attempt gets the same timeout, so deadlines come in issue order. They
+  // wait in a FIFO with one calendar event for the earliest; an attempt answered in time
+  // costs no event at all (its entry is skipped when it reaches the head).
+  struct Deadline {
+    Seconds at;
+    std::uint32_t slot;
+    std::uint32_t gen;
+  };
+  std::deque<Deadline> deadlines_;
+  bool deadline_armed_ = false;
 };
 
 }  // namespace sdsim
