@@ -66,7 +66,11 @@ std::shared_ptr<const Distribution> read_distribution(const YAML::Node& value, D
   }
   DistributionParse p = parse_distribution(value.Scalar(), dim);
   if (!p.dist) {
-    diag.error(offset_mark(value, p.error_offset), prefix(context) + p.error);
+    std::string message = p.error;
+    const std::string& text = value.Scalar();
+    if (text.find('(') != std::string::npos && text.find(')') == std::string::npos)
+      message += " (inside { } a comma ends the value: quote it, e.g. '" + text + ", ...)')";
+    diag.error(offset_mark(value, p.error_offset), prefix(context) + message);
     return nullptr;
   }
   return std::shared_ptr<const Distribution>(std::move(p.dist));
@@ -236,6 +240,12 @@ void MapReader::finish() {
     const std::string& k = kv.first.Scalar();
     if (accepted_.count(k)) continue;
     std::string msg = "unknown key '" + k + "'";
+    if (k.find(')') != std::string::npos) {
+      // The tail of a value cut by a comma in a { } mapping: `service_time: uniform(1ms, 2ms)`.
+      error(mark_of(kv.first), msg + ": this looks like the end of a value cut at a comma; quote "
+                                     "values with commas inside { }");
+      continue;
+    }
     const std::string hint = did_you_mean(k, known);
     if (!hint.empty()) {
       msg += " (did you mean '" + hint + "'?)";
