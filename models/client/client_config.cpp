@@ -21,8 +21,10 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
     MapReader a(r.get("arrival"), r.context() + ".arrival", r.diag());
     const bool poisson = a.has("poisson");
     const bool constant = a.has("constant");
-    if (poisson + constant != 1) {
-      a.error(a.mark(), "arrival: give exactly one process: poisson: <rate> or constant: <rate>");
+    if (!a.ok()) {
+      // reported: not a mapping
+    } else if (poisson + constant != 1) {
+      a.error(a.mark(), "give exactly one process: poisson: <rate> or constant: <rate>");
     } else {
       c->arrival = poisson ? ClientConfig::Arrival::kPoisson : ClientConfig::Arrival::kConstant;
       const char* key = poisson ? "poisson" : "constant";

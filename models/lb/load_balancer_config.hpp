@@ -17,6 +17,7 @@ struct LoadBalancerConfig final : ComponentConfig {
   int replicas = 1;
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
+  std::vector<NameRef> callees() const override { return {backends}; }
   std::unique_ptr<Component> build(SimContext& ctx) const override;
 };
 

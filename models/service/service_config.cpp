@@ -1,6 +1,7 @@
 #include "models/service/service_config.hpp"
 
 #include "models/service/service.hpp"
+#include "sim/core/text.hpp"
 
 namespace sdsim {
 
@@ -15,10 +16,14 @@ std::unique_ptr<ComponentConfig> parse_service(MapReader& r) {
   if (auto n = r.integer("replicas", 1, 100000)) c->replicas = static_cast<int>(*n);
   if (r.has("workers")) {
     const YAML::Node w = r.get("workers");
+    std::int64_t n = 0;
     if (w.IsScalar() && w.Scalar() == "unlimited") {
       c->workers = 0;
-    } else if (auto n = r.integer("workers", 1, 1'000'000)) {
-      c->workers = static_cast<int>(*n);
+    } else if (!w.IsScalar() || !parse_whole_number(w.Scalar(), &n)) {
+      r.error(mark_of(w), "workers: expected a whole number or 'unlimited', found " +
+                              (w.IsScalar() ? "'" + w.Scalar() + "'" : std::string("a collection")));
+    } else if (auto v = r.integer("workers", 1, 1'000'000)) {
+      c->workers = static_cast<int>(*v);
     }
   }
   if (auto n = r.integer("cores", 1, 100000)) c->cores = static_cast<int>(*n);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <limits>
+#include <map>
 
 #include "sim/core/text.hpp"
 
@@ -87,15 +88,16 @@ MapReader::MapReader(const YAML::Node& node, std::string context, Diagnostics& d
 }
 
 void MapReader::check_duplicates() {
-  std::set<std::string, std::less<>> seen;
+  std::map<std::string, SourceMark, std::less<>> seen;
   for (const auto& kv : node_) {
     if (!kv.first.IsScalar()) {
       diag_.error(mark_of(kv.first), prefix(context_) + "a key must be a plain name");
       continue;
     }
-    if (!seen.insert(kv.first.Scalar()).second)
-      diag_.error(mark_of(kv.first),
-                  prefix(context_) + "duplicate key '" + kv.first.Scalar() + "'");
+    auto [it, inserted] = seen.emplace(kv.first.Scalar(), mark_of(kv.first));
+    if (!inserted)
+      diag_.error(mark_of(kv.first), prefix(context_) + "duplicate key '" + kv.first.Scalar() +
+                                         "' (first at line " + std::to_string(it->second.line) + ")");
   }
 }
 
@@ -144,6 +146,7 @@ bool MapReader::scalar_or_error(std::string_view key, const YAML::Node& value) {
 }
 
 std::optional<std::string> MapReader::string(std::string_view key, bool required) {
+  if (!is_map_) return {};  // already reported: not a mapping
   const YAML::Node v = get(key);
   if (!v.IsDefined() || v.IsNull()) {
     if (required) error(mark_of(node_), "missing required key '" + std::string(key) + "'");
@@ -154,6 +157,7 @@ std::optional<std::string> MapReader::string(std::string_view key, bool required
 }
 
 std::optional<double> MapReader::quantity(std::string_view key, Dimension dim, bool required) {
+  if (!is_map_) return {};  // already reported: not a mapping
   const YAML::Node v = get(key);
   if (!v.IsDefined() || v.IsNull()) {
     if (required)
@@ -168,6 +172,7 @@ std::optional<double> MapReader::quantity(std::string_view key, Dimension dim, b
 
 std::optional<std::int64_t> MapReader::integer(std::string_view key, std::int64_t min,
                                                std::int64_t max, bool required) {
+  if (!is_map_) return {};  // already reported: not a mapping
   const YAML::Node v = get(key);
   if (!v.IsDefined() || v.IsNull()) {
     if (required) error(mark_of(node_), "missing required key '" + std::string(key) + "'");
@@ -211,7 +216,8 @@ std::optional<std::string> MapReader::choice(std::string_view key,
     if (c == *s) return s;
   std::string list;
   for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
-  std::string msg = std::string(key) + ": unknown value '" + *s + "' (expected one of " + list + ")";
+  std::string msg = std::string(key) + ": unknown value '" + *s + "' (expected " +
+                    (choices.size() == 1 ? list : "one of " + list) + ")";
   const std::string hint = did_you_mean(*s, choices);
   if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
   error(mark_of(find(key)), msg);
@@ -220,6 +226,7 @@ std::optional<std::string> MapReader::choice(std::string_view key,
 
 std::shared_ptr<const Distribution> MapReader::distribution(std::string_view key, Dimension dim,
                                                             bool required) {
+  if (!is_map_) return {};  // already reported: not a mapping
   const YAML::Node v = get(key);
   if (!v.IsDefined() || v.IsNull()) {
     if (required)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -34,23 +35,63 @@ namespace {
 
 class Index final : public ConfigIndex {
  public:
-  explicit Index(const Scenario& s) {
-    for (const auto& c : s.clients) by_name_.emplace(c->name, c.get());
-    for (const auto& c : s.components) by_name_.emplace(c->name, c.get());
+  Index(const Scenario& s, const std::map<std::string, SourceMark>& all_names) : all_(all_names) {
+    std::map<std::string, int> uses;
+    for (const auto& c : s.clients) ++uses[c->name];
+    for (const auto& c : s.components) ++uses[c->name];
+    // A name used twice is an error already; references to it resolve to nothing, silently.
+    for (const auto& c : s.clients)
+      if (uses[c->name] == 1) by_name_.emplace(c->name, c.get());
+    for (const auto& c : s.components)
+      if (uses[c->name] == 1) by_name_.emplace(c->name, c.get());
   }
+  bool exists(std::string_view name) const override { return all_.count(std::string(name)) > 0; }
   const ComponentConfig* find(std::string_view name) const override {
     auto it = by_name_.find(std::string(name));
     return it == by_name_.end() ? nullptr : it->second;
   }
   std::vector<std::string> names() const override {
     std::vector<std::string> out;
-    for (const auto& [n, _] : by_name_) out.push_back(n);
+    for (const auto& [n, _] : all_) out.push_back(n);
     return out;
   }
 
  private:
   std::map<std::string, const ComponentConfig*> by_name_;
+  const std::map<std::string, SourceMark>& all_;
 };
+
+// Reports each cycle in the call graph once (a request would be forwarded forever).
+void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag) {
+  enum class State { kNew, kOnPath, kDone };
+  std::map<const ComponentConfig*, State> state;
+  std::vector<std::pair<const ComponentConfig*, NameRef>> path;
+  std::function<void(const ComponentConfig*)> visit = [&](const ComponentConfig* c) {
+    state[c] = State::kOnPath;
+    for (const NameRef& ref : c->callees()) {
+      const ComponentConfig* next = index.find(ref.name);
+      if (next == nullptr) continue;
+      path.emplace_back(c, ref);
+      if (state[next] == State::kOnPath) {
+        std::string cycle;
+        bool in = false;
+        for (const auto& [from, r] : path) {
+          if (from == next) in = true;
+          if (in) cycle += from->name + " -> ";
+        }
+        cycle += next->name;
+        diag.error(ref.mark, c->name + ": '" + ref.name + "' makes a cycle " + cycle +
+                                 " (a request would be forwarded forever)");
+      } else if (state[next] == State::kNew) {
+        visit(next);
+      }
+      path.pop_back();
+    }
+    state[c] = State::kDone;
+  };
+  for (const auto& c : s.components)
+    if (state[c.get()] == State::kNew) visit(c.get());
+}
 
 bool valid_name(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
@@ -70,6 +111,11 @@ void parse_list(const YAML::Node& list, const char* section, bool clients, const
                 std::map<std::string, SourceMark>& names) {
   if (!list.IsSequence()) {
     diag.error(mark_of(list), std::string(section) + ": expected a list (items start with '- ')");
+    return;
+  }
+  if (list.size() == 0) {
+    diag.error(mark_of(list), std::string(section) + ": the list is empty; a scenario needs at least one " +
+                                  (clients ? "client" : "component"));
     return;
   }
   int index = 0;
@@ -132,6 +178,10 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file, c
   if (!top.ok()) return std::nullopt;
 
   s.name = top.string("name").value_or(stem_of(file));
+  if (top.has("name") && !valid_name(s.name))
+    top.error_at("name", "invalid name '" + s.name +
+                             "': use letters, digits, '_' and '-', starting with a letter (it names "
+                             "the output folder)");
   s.description = top.string("description").value_or("");
   if (top.has("seed")) {
     if (auto seed = top.integer("seed", 0, std::numeric_limits<std::int64_t>::max()))
@@ -146,7 +196,7 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file, c
   const bool has_requests = top.has("requests");
   if (has_duration && has_requests)
     top.error(top.mark_of_key("requests"),
-              "give either 'duration' or 'requests', not both (the run stops issuing at the first)");
+              "give either 'duration' or 'requests', not both");
   if (!has_duration && !has_requests)
     top.error(top.mark(), "missing 'duration' (e.g. duration: 300s) or 'requests' (e.g. requests: 100000)");
   if (s.duration && *s.duration <= 0) top.error_at("duration", "duration must be > 0");
@@ -187,11 +237,12 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file, c
     top.error(top.mark(), "missing 'components': a scenario needs at least one component");
   top.finish();
 
-  if (!diag.has_errors()) {
-    Index index(s);
-    for (const auto& c : s.clients) c->resolve(index, diag);
-    for (const auto& c : s.components) c->resolve(index, diag);
-  }
+  // Names are resolved even when other items have errors, so every problem shows at once;
+  // a reference to an item that failed to parse is not reported again.
+  Index index(s, names);
+  for (const auto& c : s.clients) c->resolve(index, diag);
+  for (const auto& c : s.components) c->resolve(index, diag);
+  if (!diag.has_errors()) check_cycles(s, index, diag);
   if (diag.has_errors()) return std::nullopt;
   return s;
 }
@@ -200,15 +251,20 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file, c
 
 std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file,
                                            const Registry& registry, Diagnostics& diag) {
-  YAML::Node root;
+  std::vector<YAML::Node> docs;
   try {
-    root = YAML::Load(text);
+    docs = YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
     diag.error({e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg);
     return std::nullopt;
   }
+  if (docs.size() > 1) {
+    diag.error(mark_of(docs[1]), "a scenario file holds one YAML document; this second one would be ignored");
+    return std::nullopt;
+  }
+  const YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
   if (!root.IsDefined() || root.IsNull()) {
-    diag.error({}, "the file is empty; a scenario needs at least name, duration, clients and components");
+    diag.error({}, "the file is empty; a scenario needs at least duration (or requests), clients and components");
     return std::nullopt;
   }
   return build(root, file, registry, diag);

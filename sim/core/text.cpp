@@ -1,5 +1,7 @@
 #include "sim/core/text.hpp"
 
+#include <charconv>
+
 #include <algorithm>
 #include <numeric>
 
@@ -34,6 +36,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
     }
   }
   return best != nullptr ? *best : std::string{};
+}
+
+bool parse_whole_number(std::string_view text, std::int64_t* out) {
+  if (text.empty()) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && ptr == text.data() + text.size();
 }
 
 }  // namespace sdsim

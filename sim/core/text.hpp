@@ -1,6 +1,8 @@
 // Small text helpers shared by the parsers (units, distributions, scenario keys).
 #pragma once
 
+#include <cstdint>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -15,5 +17,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // max(1, word.size() / 3); "" otherwise. Ties go to the earliest candidate. Meant for
 // messages such as "unknown key 'wokers' (did you mean 'workers'?)".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+// True when `text` is a whole decimal number (optional '-', digits only) that fits in int64.
+bool parse_whole_number(std::string_view text, std::int64_t* out);
 
 }  // namespace sdsim

@@ -33,6 +33,13 @@ struct Scenario;
 class ComponentConfig;
 class Component;
 
+// A reference to another component by name, with where it was written: resolved at load
+// ("target: lb" -> the lb's config), checked for existence and callability.
+struct NameRef {
+  std::string name;
+  SourceMark mark;
+};
+
 // What a model sees of the engine while it builds and runs.
 struct SimContext {
   Calendar& calendar;
@@ -57,6 +64,9 @@ class ConfigIndex {
  public:
   virtual ~ConfigIndex() = default;
   virtual const ComponentConfig* find(std::string_view name) const = 0;
+  // True for every name given in the file, including items that failed to parse (so a
+  // reference to them is not reported a second time).
+  virtual bool exists(std::string_view name) const = 0;
   virtual std::vector<std::string> names() const = 0;
 };
 
@@ -78,6 +88,9 @@ class ComponentConfig {
 
   // Checks the names this component refers to. Default: none.
   virtual void resolve(const ConfigIndex& index, Diagnostics& diag) const {}
+  // The components this one calls (load balancer backends, ...), for the loader's cycle
+  // check: a request must not be forwarded forever.
+  virtual std::vector<NameRef> callees() const { return {}; }
   // True when other components may call it (a client may not be called).
   virtual bool callable() const { return !is_client; }
   // Longest time one of this client's requests may stay open (timeouts, retries): sets the
@@ -105,12 +118,6 @@ class Component {
   std::string name_;
 };
 
-// A reference to another component by name, with where it was written: resolved at load
-// ("target: lb" -> the lb's config), checked for existence and callability.
-struct NameRef {
-  std::string name;
-  SourceMark mark;
-};
 
 // Reports an error when `ref` names nothing callable; suggests a near name.
 void resolve_callable(const NameRef& ref, const std::string& owner, const ConfigIndex& index,

@@ -25,6 +25,7 @@ std::vector<std::string> Registry::component_kinds() const {
 void resolve_callable(const NameRef& ref, const std::string& owner, const ConfigIndex& index,
                       Diagnostics& diag) {
   const ComponentConfig* target = index.find(ref.name);
+  if (target == nullptr && index.exists(ref.name)) return;  // that item has errors of its own
   if (target == nullptr) {
     std::string msg = owner + ": '" + ref.name + "' names no component";
     const std::string hint = did_you_mean(ref.name, index.names());
