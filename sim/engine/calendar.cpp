@@ -33,6 +33,10 @@ Calendar::~Calendar() { clear(); }
 
 void Calendar::at(Seconds date, EventTarget* target, std::uint32_t tag, void* data) {
   assert(date >= now_ && "events cannot be scheduled in the past");
+  if (firing_ && date == now_) {
+    due_now_.push_back({date, seq_++, target, tag, data});
+    return;
+  }
   heap_.push_back({date, seq_++, target, tag, data});
   std::push_heap(heap_.begin(), heap_.end(), Later{});
   // While firing, on_timer re-arms once at the end; otherwise arm only if this event is
@@ -62,10 +66,18 @@ void Calendar::on_timer(Seconds date) {
   firing_ = true;
   // Fire everything due at this date, including events scheduled for this same date by the
   // events being fired (zero-delay hops), in (date, seq) order.
-  while (!heap_.empty() && heap_.front().date <= date) {
-    std::pop_heap(heap_.begin(), heap_.end(), Later{});
-    const Event e = heap_.back();
-    heap_.pop_back();
+  for (;;) {
+    Event e;
+    if (!heap_.empty() && heap_.front().date <= date) {
+      std::pop_heap(heap_.begin(), heap_.end(), Later{});
+      e = heap_.back();
+      heap_.pop_back();
+    } else if (!due_now_.empty()) {
+      e = due_now_.front();
+      due_now_.pop_front();
+    } else {
+      break;
+    }
     now_ = e.date;
     ++fired_;
     e.target->fire(e.tag, e.data);
@@ -83,7 +95,10 @@ void Calendar::clear() {
   }
   for (const Event& e : heap_)
     if (e.tag == kClosureTag) static_cast<ClosureTarget*>(e.target)->drop();
+  for (const Event& e : due_now_)
+    if (e.tag == kClosureTag) static_cast<ClosureTarget*>(e.target)->drop();
   heap_.clear();
+  due_now_.clear();
 }
 
 }  // namespace sdsim

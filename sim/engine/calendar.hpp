@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <vector>
 
@@ -47,7 +48,7 @@ class Calendar {
   // else to do. Used at the end of a run (drain over).
   void clear();
 
-  std::size_t pending() const { return heap_.size(); }
+  std::size_t pending() const { return heap_.size() + due_now_.size(); }
   std::uint64_t fired() const { return fired_; }
   std::uint64_t rounds() const { return rounds_; }
 
@@ -74,6 +75,10 @@ class Calendar {
   void on_timer(Seconds date);
 
   std::vector<Event> heap_;
+  // Events scheduled for the current date while firing (zero-delay hops): they come after
+  // every heap event of this date (those were scheduled earlier, with smaller sequence
+  // numbers), in FIFO order, so they skip the heap.
+  std::deque<Event> due_now_;
   Seconds now_ = 0;
   std::uint64_t seq_ = 0;
   std::uint64_t fired_ = 0;

@@ -1,6 +1,7 @@
 #include "sim/metrics/histogram.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace sdsim {
@@ -18,13 +19,15 @@ double LatencyHistogram::relative_error_bound() {
 LatencyHistogram::LatencyHistogram() : buckets_(kBuckets, 0) {}
 
 int LatencyHistogram::bucket_of(double value) {
-  int exp = 0;
-  const double mant = std::frexp(value, &exp);  // value = mant * 2^exp, mant in [0.5, 1)
-  // value in [2^(exp-1), 2^exp): octave index exp - 1 - kMinExp
-  const int octave = exp - 1 - kMinExp;
+  // value >= 2^kMinExp is a normal double 1.f x 2^e: the octave is e - kMinExp and the
+  // sub-bucket is the top log2(kSubBuckets) bits of the fraction f, read from the bits.
+  static_assert(kSubBuckets == 128, "the shift below takes 7 fraction bits");
+  const auto bits = std::bit_cast<std::uint64_t>(value);
+  const int e = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
+  const int octave = e - kMinExp;
   if (octave >= kExponents) return kBuckets - 1;
-  const int sub = static_cast<int>((mant - 0.5) * 2.0 * kSubBuckets);
-  return octave * kSubBuckets + std::min(sub, kSubBuckets - 1);
+  const int sub = static_cast<int>((bits >> (52 - 7)) & (kSubBuckets - 1));
+  return octave * kSubBuckets + sub;
 }
 
 double LatencyHistogram::bucket_low(int index) {

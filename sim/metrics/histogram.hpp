@@ -2,12 +2,13 @@
 // error, in constant memory.
 //
 // Buckets are log-linear (as in HdrHistogram): each power-of-two range [2^e, 2^(e+1)) is cut
-// into kSubBuckets equal parts, so a bucket [lo, hi) has hi/lo <= 1 + 1/kSubBuckets... at its
-// lowest edge and less above. A percentile is reported as the geometric midpoint of its
-// bucket, clamped to the observed [min, max], so its relative error is at most
+// into kSubBuckets equal parts, so a bucket [lo, hi) has hi/lo <= 1 + 1/kSubBuckets (at the
+// bottom of its octave; less above). A percentile is reported as the geometric midpoint of
+// its bucket, clamped to the observed [min, max], so its relative error is at most
 // sqrt(1 + 1/kSubBuckets) - 1 = 0.39% for kSubBuckets = 128 (DESIGN.md asks for <= 1%).
 // Values below 2^-40 s (~1 ps) count as exact zeros; values above 2^30 s land in the top
-// bucket (and max is kept exactly). The bucket index comes from frexp: no log() per sample.
+// bucket (and max is kept exactly). The bucket index is read from the double's exponent and
+// fraction bits: no log() per sample.
 // Means are exact (sum / count), not derived from buckets.
 #pragma once
 
