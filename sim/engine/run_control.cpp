@@ -35,10 +35,8 @@ bool RunControl::try_issue() {
     return false;
   }
   ++issued_;
-  if (request_limit_ && issued_ >= *request_limit_) {
-    // This is the last one; stop after the caller has issued it (same date, later event).
-    calendar_.at(calendar_.now(), this, kTagDuration);
-  }
+  // The last one: issuing stops now (the measured interval still contains this request).
+  if (request_limit_ && issued_ >= *request_limit_) stop_issuing();
   return true;
 }
 
