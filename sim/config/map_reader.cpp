@@ -149,7 +149,7 @@ std::optional<std::string> MapReader::string(std::string_view key, bool required
   if (!is_map_) return {};  // already reported: not a mapping
   const YAML::Node v = get(key);
   if (!v.IsDefined() || v.IsNull()) {
-    if (required) error(mark_of(node_), "missing required key '" + std::string(key) + "'");
+    if (required) missing(key, "missing required key '" + std::string(key) + "'");
     return std::nullopt;
   }
   if (!scalar_or_error(key, v)) return std::nullopt;
@@ -161,8 +161,8 @@ std::optional<double> MapReader::quantity(std::string_view key, Dimension dim, b
   const YAML::Node v = get(key);
   if (!v.IsDefined() || v.IsNull()) {
     if (required)
-      error(mark_of(node_), "missing required key '" + std::string(key) + "' (" +
-                                std::string(dimension_example(dim)) + ")");
+      missing(key, "missing required key '" + std::string(key) + "' (" +
+                       std::string(dimension_example(dim)) + ")");
     return std::nullopt;
   }
   return read_quantity(v, dim, prefix(context_).empty() ? std::string(key)
@@ -175,7 +175,7 @@ std::optional<std::int64_t> MapReader::integer(std::string_view key, std::int64_
   if (!is_map_) return {};  // already reported: not a mapping
   const YAML::Node v = get(key);
   if (!v.IsDefined() || v.IsNull()) {
-    if (required) error(mark_of(node_), "missing required key '" + std::string(key) + "'");
+    if (required) missing(key, "missing required key '" + std::string(key) + "'");
     return std::nullopt;
   }
   if (!scalar_or_error(key, v)) return std::nullopt;
@@ -230,8 +230,8 @@ std::shared_ptr<const Distribution> MapReader::distribution(std::string_view key
   const YAML::Node v = get(key);
   if (!v.IsDefined() || v.IsNull()) {
     if (required)
-      error(mark_of(node_), "missing required key '" + std::string(key) +
-                                "' (a distribution such as exp(10ms))");
+      missing(key, "missing required key '" + std::string(key) +
+                       "' (a distribution such as exp(10ms))");
     return nullptr;
   }
   return read_distribution(v, dim, context_.empty() ? std::string(key)
@@ -239,9 +239,22 @@ std::shared_ptr<const Distribution> MapReader::distribution(std::string_view key
                            diag_);
 }
 
+MapReader::~MapReader() {
+  if (!finished_) finish();
+}
+
+void MapReader::missing(std::string_view key, std::string message) {
+  for (const auto& [k, _] : missing_)
+    if (k == key) return;
+  missing_.emplace_back(std::string(key), std::move(message));
+}
+
 void MapReader::finish() {
+  if (finished_) return;
+  finished_ = true;
   if (!is_map_) return;
   const std::vector<std::string> known(accepted_.begin(), accepted_.end());
+  std::set<std::string, std::less<>> misspelt;  // missing keys an unknown key stands for
   for (const auto& kv : node_) {
     if (!kv.first.IsScalar()) continue;
     const std::string& k = kv.first.Scalar();
@@ -256,6 +269,7 @@ void MapReader::finish() {
     const std::string hint = did_you_mean(k, known);
     if (!hint.empty()) {
       msg += " (did you mean '" + hint + "'?)";
+      misspelt.insert(hint);
     } else {
       std::string list;
       for (const auto& a : known) list += (list.empty() ? "" : ", ") + a;
@@ -263,6 +277,8 @@ void MapReader::finish() {
     }
     error(mark_of(kv.first), msg);
   }
+  for (const auto& [key, message] : missing_)
+    if (!misspelt.count(key)) error(mark_of(node_), message);
 }
 
 }  // namespace sdsim

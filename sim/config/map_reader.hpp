@@ -30,6 +30,7 @@ class MapReader {
   // `node` should be a mapping; if it is not, one error is reported and every read returns
   // nothing. `context` prefixes messages ("api", "network", "clients.shoppers").
   MapReader(const YAML::Node& node, std::string context, Diagnostics& diag);
+  ~MapReader();
   MapReader(const MapReader&) = delete;
   MapReader& operator=(const MapReader&) = delete;
 
@@ -64,12 +65,18 @@ class MapReader {
   // Reports an error for a present key whose value (node) is wrong, prefixing the context.
   void error(SourceMark at, const std::string& message);
 
-  // Reports keys never asked about (unknown keys) with suggestions. Call once, last.
+  // Reports keys never asked about (unknown keys) with suggestions, and missing required keys
+  // (a missing key that an unknown key looks like a misspelling of is reported once, as the
+  // misspelling). Call once, last; the destructor calls it otherwise.
   void finish();
+  // Gives up on this mapping without reporting its keys (its kind is unknown, so which keys
+  // it may have is unknown too).
+  void abandon() { finished_ = true; }
 
  private:
   YAML::Node find(std::string_view key) const;
   void check_duplicates();
+  void missing(std::string_view key, std::string message);
   bool scalar_or_error(std::string_view key, const YAML::Node& value);
 
   YAML::Node node_;
@@ -77,6 +84,8 @@ class MapReader {
   Diagnostics& diag_;
   bool is_map_;
   std::set<std::string, std::less<>> accepted_;
+  std::vector<std::pair<std::string, std::string>> missing_;  // (key, message)
+  bool finished_ = false;
 };
 
 // Parses a YAML scalar that holds a quantity, reporting errors at the right column.

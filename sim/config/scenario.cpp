@@ -158,7 +158,10 @@ void parse_list(const YAML::Node& list, const char* section, bool clients, const
         r.error_at("kind", msg);
       }
     }
-    if (parse == nullptr) continue;
+    if (parse == nullptr) {
+      r.abandon();
+      continue;
+    }
     std::unique_ptr<ComponentConfig> config = (*parse)(r);
     r.finish();
     if (!config) continue;
