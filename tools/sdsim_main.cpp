@@ -14,6 +14,7 @@
 
 #include "models/models.hpp"
 #include "sim/config/scenario.hpp"
+#include "sim/engine/log.hpp"
 #include "sim/engine/simulation.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/summary_table.hpp"
@@ -129,8 +130,7 @@ bool set_log_level(const std::string& text) {
   }
   const auto l = spdlog::level::from_str(level);
   if (l == spdlog::level::off && level != "off") return false;
-  spdlog::set_level(l);
-  spdlog::set_pattern("sdsim %l: %v");
+  sdsim::configure_logging(l);
   return true;
 }
 

@@ -32,7 +32,17 @@ void Client::start() {
     for (int u = 0; u < config_.users; ++u) think(u);
     return;
   }
-  ctx_.calendar.at(config_.interarrival->sample(arrivals_), this, kArrival);
+  schedule_next_arrival();
+}
+
+void Client::schedule_next_arrival() {
+  if (config_.arrival == ClientConfig::Arrival::kConstant) {
+    // k / rate, not a running sum of gaps: no rounding drift, so exactly rate x duration
+    // requests are issued over a duration (at 0, 1/rate, ...; at `duration` itself, none).
+    ctx_.calendar.at(static_cast<double>(constant_arrivals_++) / config_.rate, this, kArrival);
+    return;
+  }
+  ctx_.calendar.after(config_.interarrival->sample(arrivals_), this, kArrival);
 }
 
 void Client::think(std::int32_t user) {
@@ -81,8 +91,7 @@ void Client::on_event(std::uint32_t tag, void* data) {
     case kArrival: {
       if (!ctx_.control.try_issue()) return;
       issue(-1);
-      if (ctx_.control.issuing())
-        ctx_.calendar.after(config_.interarrival->sample(arrivals_), this, kArrival);
+      if (ctx_.control.issuing()) schedule_next_arrival();
       break;
     }
     case kThinkDone: {

@@ -39,6 +39,7 @@ class Client final : public Component, public Node, public Drainable {
 
   void issue(std::int32_t user);
   void expire_deadlines();
+  void schedule_next_arrival();
   void end(std::uint32_t slot, Outcome outcome);
   void think(std::int32_t user);
 
@@ -52,6 +53,7 @@ class Client final : public Component, public Node, public Drainable {
   std::vector<Route*> to_;    // to each replica of the target
   std::vector<Route*> back_;  // from each replica of the target
   std::uint64_t next_id_ = 0;
+  std::uint64_t constant_arrivals_ = 0;  // constant arrivals: the k-th is due at k / rate
   // Timeouts: every attempt gets the same timeout, so deadlines come in issue order. They
   // wait in a FIFO with one calendar event for the earliest; an attempt answered in time
   // costs no event at all (its entry is skipped when it reaches the head).

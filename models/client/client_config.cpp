@@ -33,7 +33,7 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
           a.error_at(key, std::string(key) + ": the rate must be > 0");
         else {
           c->rate = *rate;
-          c->interarrival = poisson ? make_exponential(1.0 / *rate) : make_constant(1.0 / *rate);
+          if (poisson) c->interarrival = make_exponential(1.0 / *rate);
         }
       }
     }

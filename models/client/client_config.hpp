@@ -16,7 +16,7 @@ struct ClientConfig final : ComponentConfig {
   NameRef target;
   Arrival arrival = Arrival::kPoisson;
   PerSecond rate = 0;                           // open loop
-  std::shared_ptr<const Distribution> interarrival;  // open loop: exp(1/rate) or const(1/rate)
+  std::shared_ptr<const Distribution> interarrival;  // Poisson: exp(1/rate)
   int users = 0;                                // closed loop
   std::shared_ptr<const Distribution> think;    // closed loop
   std::optional<Seconds> timeout;               // per attempt; absent = wait forever

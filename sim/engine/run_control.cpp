@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "sim/engine/cpu.hpp"
+#include "sim/engine/log.hpp"
 #include "sim/metrics/metrics_hub.hpp"
 
 namespace sdsim {
@@ -50,6 +51,7 @@ void RunControl::stop_issuing() {
                            : calendar_.now();
   metrics_.mark_issue_stop(issue_stop_at_);
   drain_limit_ = drain_limit_for_(issue_stop_at_);
+  logger("sim")->debug("issuing stopped after {} requests; drain limit {}s", issued_, drain_limit_);
   calendar_.at(issue_stop_at_ + drain_limit_, this, kTagDrainLimit);
   // Requests may all have ended already.
   calendar_.at(calendar_.now(), this, kTagCheckDrained);
@@ -81,6 +83,7 @@ void RunControl::end_run(bool abandon_open) {
     issue_stop_at_ = end_at_;
     metrics_.mark_issue_stop(end_at_);
   }
+  logger("sim")->debug("run over{}", abandon_open ? " (drain limit: open requests end unfinished)" : "");
   if (abandon_open)
     for (Drainable* d : drainables_) d->abandon_open_requests(end_at_);
   metrics_.finish(end_at_);

@@ -9,6 +9,7 @@
 
 #include "sim/engine/calendar.hpp"
 #include "sim/engine/cpu.hpp"
+#include "sim/engine/log.hpp"
 #include "sim/engine/network.hpp"
 #include "sim/engine/platform.hpp"
 #include "sim/engine/run_control.hpp"
@@ -77,6 +78,8 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   platform.seal();
   for (auto& c : built) c->connect(directory);
 
+  logger("sim")->info("{}: {} hosts, {} routes, seed {}", scenario.name, platform.host_count(),
+                       network.route_count(), seed);
   metrics.start();
   control.start();
   for (auto& c : built) c->start();

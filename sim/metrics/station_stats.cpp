@@ -1,6 +1,7 @@
 #include "sim/metrics/station_stats.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "sim/metrics/request_scope.hpp"
@@ -39,23 +40,22 @@ bool StationStats::steady_warning(std::string* why) const {
   const double util = worker_capacity() > 0 ? (at_end_.busy - at_start_.busy) / (len * worker_capacity()) : 0;
   const double cpu_util = cpu_shared ? (at_end_.cpu - at_start_.cpu) / (len * core_capacity()) : 0;
   const double mean_queue = (at_end_.queue - at_start_.queue) / len;
-  if (!shape_.bounded_queue && (util >= 0.99 || cpu_util >= 0.99)) {
-    *why = name_ + ": utilisation " + std::to_string(std::max(util, cpu_util)) +
-           " with an unbounded queue: arrivals meet or exceed capacity, the queue grows without "
-           "limit and the figures depend on the run length";
-    return true;
-  }
-  // A queue that grows through the run: the fitted trend of per-window mean queue length,
-  // over the measured interval, adds more than max(10, 2 x its mean) requests.
+  // A queue that grows through the run: the least-squares line through the per-window mean
+  // queue lengths of the measured interval rises by more than max(10, its start level): the
+  // queue more than doubles from start to end.
   if (trend_n_ >= 6) {
     const double denom = trend_n_ * trend_tt_ - trend_t_ * trend_t_;
     if (denom > 0) {
       const double slope = (trend_n_ * trend_tq_ - trend_t_ * trend_q_) / denom;
       const double growth = slope * len;
-      if (growth > std::max(10.0, 2.0 * mean_queue)) {
+      const double q_start = mean_queue - growth / 2;
+      if (growth > std::max(10.0, q_start)) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.3f", std::max(util, cpu_util));
         *why = name_ + ": the queue grows through the run (about " +
                std::to_string(static_cast<long long>(growth)) +
-               " requests from start to end of the measured interval); not in steady state";
+               " requests from start to end of the measured interval, utilisation " + buf +
+               "): not in steady state; the figures depend on the run length";
         return true;
       }
     }
