@@ -150,7 +150,8 @@ std::optional<sdsim::Scenario> load(const std::string& file) {
 int run(const Args& a) {
   auto scenario = load(a.file);
   if (!scenario) return kExitBadInput;
-  const std::filesystem::path dir = a.out ? std::filesystem::path(*a.out) : std::filesystem::path("out") / scenario->name;
+  const std::filesystem::path dir =
+      a.out ? std::filesystem::path(*a.out) : std::filesystem::path("out") / scenario->name;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
@@ -171,16 +172,19 @@ int run(const Args& a) {
   timeseries.commit();
   if (request_log) request_log->commit();
   sdsim::write_file_atomically((dir / "summary.json").string(), result.summary.dump(2) + "\n");
-  const double rate = result.wall_seconds > 0 ? static_cast<double>(result.issued) / result.wall_seconds : 0;
-  nlohmann::json perf = {{"note", "wall-clock figures: these vary from run to run, unlike summary.json"},
-                         {"wall_s", result.wall_seconds},
-                         {"requests_issued", result.issued},
-                         {"requests_per_wall_s", rate}};
+  const double rate =
+      result.wall_seconds > 0 ? static_cast<double>(result.issued) / result.wall_seconds : 0;
+  nlohmann::json perf = {
+      {"note", "wall-clock figures: these vary from run to run, unlike summary.json"},
+      {"wall_s", result.wall_seconds},
+      {"requests_issued", result.issued},
+      {"requests_per_wall_s", rate}};
   sdsim::write_file_atomically((dir / "perf.json").string(), perf.dump(2) + "\n");
   if (!a.quiet) {
     std::cout << sdsim::format_summary_table(result.summary);
-    std::printf("\nwrote %s/{summary.json,timeseries.csv}; %.3g requests in %.3g s wall (%.3g req/s)\n",
-                dir.string().c_str(), static_cast<double>(result.issued), result.wall_seconds, rate);
+    std::printf(
+        "\nwrote %s/{summary.json,timeseries.csv}; %.3g requests in %.3g s wall (%.3g req/s)\n",
+        dir.string().c_str(), static_cast<double>(result.issued), result.wall_seconds, rate);
   }
   if (result.deadlock) {
     std::cerr << "sdsim: SimGrid reported a deadlock: this is a bug in sdsim, please report it\n";

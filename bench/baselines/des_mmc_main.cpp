@@ -31,15 +31,24 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     if (i + 1 >= argc) return usage(("missing value after " + a).c_str());
     const char* v = argv[++i];
-    if (a == "--rate") o.rate_per_s = std::strtod(v, nullptr);
-    else if (a == "--mean-service") o.mean_service_s = std::strtod(v, nullptr);
-    else if (a == "--workers") o.workers = std::atoi(v);
-    else if (a == "--requests") o.requests = std::strtoull(v, nullptr, 10);
-    else if (a == "--seed") o.seed = std::strtoull(v, nullptr, 10);
-    else if (a == "--client") o.client_name = v;
-    else if (a == "--service") o.service_name = v;
-    else if (a == "--request-log") log_path = v;
-    else return usage(("unknown option " + a).c_str());
+    if (a == "--rate")
+      o.rate_per_s = std::strtod(v, nullptr);
+    else if (a == "--mean-service")
+      o.mean_service_s = std::strtod(v, nullptr);
+    else if (a == "--workers")
+      o.workers = std::atoi(v);
+    else if (a == "--requests")
+      o.requests = std::strtoull(v, nullptr, 10);
+    else if (a == "--seed")
+      o.seed = std::strtoull(v, nullptr, 10);
+    else if (a == "--client")
+      o.client_name = v;
+    else if (a == "--service")
+      o.service_name = v;
+    else if (a == "--request-log")
+      log_path = v;
+    else
+      return usage(("unknown option " + a).c_str());
   }
   if (o.workers < 1 || !(o.rate_per_s > 0) || !(o.mean_service_s > 0))
     return usage("rate, mean-service and workers must be > 0");

@@ -92,7 +92,8 @@ MmcResult run_mmc_des(const MmcOptions& o, std::ostream* request_log) {
         begin_service(id, now, now);
       else
         queue.push_back({id, now});
-      if (issued < o.requests) heap.push({now + interarrival->sample(arrivals), seq++, 0.0, kArrival});
+      if (issued < o.requests)
+        heap.push({now + interarrival->sample(arrivals), seq++, 0.0, kArrival});
     } else {
       // ServiceReplica::on_event(kServiceDone): reply (zero latency, the client logs the end),
       // then the head of the queue starts.

@@ -103,7 +103,8 @@ void Client::on_event(std::uint32_t tag, void* data) {
       deadline_armed_ = false;
       expire_deadlines();
       break;
-    default: break;
+    default:
+      break;
   }
 }
 

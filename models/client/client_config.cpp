@@ -14,8 +14,9 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
     r.error(r.mark_of_key("closed"),
             "give either 'arrival' (open loop) or 'closed' (closed loop), not both");
   } else if (!open && !closed) {
-    r.error(r.mark(), "missing 'arrival' (e.g. arrival: {poisson: 100/s}) or 'closed' "
-                      "(e.g. closed: {users: 50, think: exp(1s)})");
+    r.error(r.mark(),
+            "missing 'arrival' (e.g. arrival: {poisson: 100/s}) or 'closed' "
+            "(e.g. closed: {users: 50, think: exp(1s)})");
   }
   if (open) {
     MapReader a(r.get("arrival"), r.context() + ".arrival", r.diag());

@@ -15,11 +15,11 @@ struct ClientConfig final : ComponentConfig {
   enum class Arrival { kPoisson, kConstant, kClosed };
   NameRef target;
   Arrival arrival = Arrival::kPoisson;
-  PerSecond rate = 0;                           // open loop
+  PerSecond rate = 0;                                // open loop
   std::shared_ptr<const Distribution> interarrival;  // Poisson: exp(1/rate)
-  int users = 0;                                // closed loop
-  std::shared_ptr<const Distribution> think;    // closed loop
-  std::optional<Seconds> timeout;               // per attempt; absent = wait forever
+  int users = 0;                                     // closed loop
+  std::shared_ptr<const Distribution> think;         // closed loop
+  std::optional<Seconds> timeout;                    // per attempt; absent = wait forever
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::optional<Seconds> longest_request_wait() const override { return timeout; }

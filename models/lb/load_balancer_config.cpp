@@ -16,7 +16,8 @@ std::unique_ptr<ComponentConfig> parse_load_balancer(MapReader& r) {
 
 void LoadBalancerConfig::resolve(const ConfigIndex& index, Diagnostics& diag) const {
   resolve_callable(backends, name, index, diag);
-  if (backends.name == name) diag.error(backends.mark, name + ": a load balancer cannot be its own backend");
+  if (backends.name == name)
+    diag.error(backends.mark, name + ": a load balancer cannot be its own backend");
 }
 
 std::unique_ptr<Component> LoadBalancerConfig::build(SimContext& ctx) const {

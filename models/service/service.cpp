@@ -14,10 +14,10 @@ Service::Service(const ServiceConfig& config, SimContext& ctx)
     : Component(config.name),
       config_(config),
       ctx_(ctx),
-      stats_(ctx.metrics.add_station(
-          config.name, StationShape{"service", config.replicas, config.workers,
-                                    config.cores > 0 ? config.cores : config.workers,
-                                    config.queue_capacity.has_value()})),
+      stats_(ctx.metrics.add_station(config.name,
+                                     StationShape{"service", config.replicas, config.workers,
+                                                  config.cores > 0 ? config.cores : config.workers,
+                                                  config.queue_capacity.has_value()})),
       service_rng_(ctx.stream(config.name, "service_time")),
       mode_(config.mode()) {
   const int cores = config.cores > 0 ? config.cores : std::max(config.workers, 1);

@@ -20,8 +20,9 @@ std::unique_ptr<ComponentConfig> parse_service(MapReader& r) {
     if (w.IsScalar() && w.Scalar() == "unlimited") {
       c->workers = 0;
     } else if (!w.IsScalar() || !parse_whole_number(w.Scalar(), &n)) {
-      r.error(mark_of(w), "workers: expected a whole number or 'unlimited', found " +
-                              (w.IsScalar() ? "'" + w.Scalar() + "'" : std::string("a collection")));
+      r.error(mark_of(w),
+              "workers: expected a whole number or 'unlimited', found " +
+                  (w.IsScalar() ? "'" + w.Scalar() + "'" : std::string("a collection")));
     } else if (auto v = r.integer("workers", 1, 1'000'000)) {
       c->workers = static_cast<int>(*v);
     }
@@ -38,7 +39,8 @@ std::unique_ptr<ComponentConfig> parse_service(MapReader& r) {
     q.choice("discipline", {"fifo"});
     q.finish();
     if (c->workers == 0 && c->queue_capacity)
-      r.error(r.mark_of_key("queue"), "a queue has no use with workers: unlimited (nobody ever waits)");
+      r.error(r.mark_of_key("queue"),
+              "a queue has no use with workers: unlimited (nobody ever waits)");
   }
   c->service_time = r.distribution("service_time", Dimension::kTime, true);
   return c;

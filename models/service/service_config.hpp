@@ -15,8 +15,8 @@ namespace sdsim {
 
 struct ServiceConfig final : ComponentConfig {
   int replicas = 1;
-  int workers = 1;                 // per replica; 0 = unlimited
-  int cores = 0;                   // per replica; 0 = as many as workers (no CPU sharing)
+  int workers = 1;  // per replica; 0 = unlimited
+  int cores = 0;    // per replica; 0 = as many as workers (no CPU sharing)
   std::optional<std::int64_t> queue_capacity;  // waiting room per replica; absent = unbounded
   std::shared_ptr<const Distribution> service_time;
 

@@ -19,11 +19,16 @@ namespace {
 
 std::string type_name(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "'" + n.Scalar() + "'";
-    default: return "an undefined value";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return "'" + n.Scalar() + "'";
+    default:
+      return "an undefined value";
   }
 }
 
@@ -43,9 +48,8 @@ std::string prefix(const std::string& context) { return context.empty() ? "" : c
 std::optional<double> read_quantity(const YAML::Node& value, Dimension dim,
                                     const std::string& context, Diagnostics& diag) {
   if (!value.IsScalar()) {
-    diag.error(mark_of(value), prefix(context) + "expected " +
-                                   std::string(dimension_example(dim)) + ", found " +
-                                   type_name(value));
+    diag.error(mark_of(value), prefix(context) + "expected " + std::string(dimension_example(dim)) +
+                                   ", found " + type_name(value));
     return std::nullopt;
   }
   std::string err;
@@ -97,7 +101,8 @@ void MapReader::check_duplicates() {
     auto [it, inserted] = seen.emplace(kv.first.Scalar(), mark_of(kv.first));
     if (!inserted)
       diag_.error(mark_of(kv.first), prefix(context_) + "duplicate key '" + kv.first.Scalar() +
-                                         "' (first at line " + std::to_string(it->second.line) + ")");
+                                         "' (first at line " + std::to_string(it->second.line) +
+                                         ")");
   }
 }
 
@@ -165,9 +170,9 @@ std::optional<double> MapReader::quantity(std::string_view key, Dimension dim, b
                        std::string(dimension_example(dim)) + ")");
     return std::nullopt;
   }
-  return read_quantity(v, dim, prefix(context_).empty() ? std::string(key)
-                                                        : context_ + "." + std::string(key),
-                       diag_);
+  return read_quantity(
+      v, dim, prefix(context_).empty() ? std::string(key) : context_ + "." + std::string(key),
+      diag_);
 }
 
 std::optional<std::int64_t> MapReader::integer(std::string_view key, std::int64_t min,
@@ -230,13 +235,12 @@ std::shared_ptr<const Distribution> MapReader::distribution(std::string_view key
   const YAML::Node v = get(key);
   if (!v.IsDefined() || v.IsNull()) {
     if (required)
-      missing(key, "missing required key '" + std::string(key) +
-                       "' (a distribution such as exp(10ms))");
+      missing(key,
+              "missing required key '" + std::string(key) + "' (a distribution such as exp(10ms))");
     return nullptr;
   }
-  return read_distribution(v, dim, context_.empty() ? std::string(key)
-                                                    : context_ + "." + std::string(key),
-                           diag_);
+  return read_distribution(
+      v, dim, context_.empty() ? std::string(key) : context_ + "." + std::string(key), diag_);
 }
 
 MapReader::~MapReader() {
@@ -262,8 +266,9 @@ void MapReader::finish() {
     std::string msg = "unknown key '" + k + "'";
     if (k.find(')') != std::string::npos) {
       // The tail of a value cut by a comma in a { } mapping: `service_time: uniform(1ms, 2ms)`.
-      error(mark_of(kv.first), msg + ": this looks like the end of a value cut at a comma; quote "
-                                     "values with commas inside { }");
+      error(mark_of(kv.first), msg +
+                                   ": this looks like the end of a value cut at a comma; quote "
+                                   "values with commas inside { }");
       continue;
     }
     const std::string hint = did_you_mean(k, known);

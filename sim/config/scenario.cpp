@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -101,9 +101,7 @@ bool valid_name(const std::string& s) {
   });
 }
 
-std::string stem_of(const std::string& file) {
-  return std::filesystem::path(file).stem().string();
-}
+std::string stem_of(const std::string& file) { return std::filesystem::path(file).stem().string(); }
 
 // Parses one `clients:` or `components:` list.
 void parse_list(const YAML::Node& list, const char* section, bool clients, const Registry& registry,
@@ -114,7 +112,8 @@ void parse_list(const YAML::Node& list, const char* section, bool clients, const
     return;
   }
   if (list.size() == 0) {
-    diag.error(mark_of(list), std::string(section) + ": the list is empty; a scenario needs at least one " +
+    diag.error(mark_of(list), std::string(section) +
+                                  ": the list is empty; a scenario needs at least one " +
                                   (clients ? "client" : "component"));
     return;
   }
@@ -135,7 +134,8 @@ void parse_list(const YAML::Node& list, const char* section, bool clients, const
       if (!valid_name(*name_opt)) {
         r.error_at("name", "invalid name '" + *name_opt +
                                "': use letters, digits, '_' and '-', starting with a letter");
-      } else if (auto [it, inserted] = names.emplace(*name_opt, r.mark_of_value("name")); !inserted) {
+      } else if (auto [it, inserted] = names.emplace(*name_opt, r.mark_of_value("name"));
+                 !inserted) {
         r.error_at("name", "duplicate name '" + *name_opt + "' (first used at line " +
                                std::to_string(it->second.line) + ")");
       }
@@ -153,7 +153,8 @@ void parse_list(const YAML::Node& list, const char* section, bool clients, const
         const std::string hint = did_you_mean(kind, registry.component_kinds());
         if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
         std::string list_text;
-        for (const auto& kk : registry.component_kinds()) list_text += (list_text.empty() ? "" : ", ") + kk;
+        for (const auto& kk : registry.component_kinds())
+          list_text += (list_text.empty() ? "" : ", ") + kk;
         msg += "; known kinds: " + list_text;
         r.error_at("kind", msg);
       }
@@ -173,8 +174,8 @@ void parse_list(const YAML::Node& list, const char* section, bool clients, const
   }
 }
 
-std::optional<Scenario> build(const YAML::Node& root, const std::string& file, const Registry& registry,
-                              Diagnostics& diag) {
+std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
+                              const Registry& registry, Diagnostics& diag) {
   Scenario s;
   s.file = file;
   MapReader top(root, "", diag);
@@ -182,9 +183,10 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file, c
 
   s.name = top.string("name").value_or(stem_of(file));
   if (top.has("name") && !valid_name(s.name))
-    top.error_at("name", "invalid name '" + s.name +
-                             "': use letters, digits, '_' and '-', starting with a letter (it names "
-                             "the output folder)");
+    top.error_at("name",
+                 "invalid name '" + s.name +
+                     "': use letters, digits, '_' and '-', starting with a letter (it names "
+                     "the output folder)");
   s.description = top.string("description").value_or("");
   if (top.has("seed")) {
     if (auto seed = top.integer("seed", 0, std::numeric_limits<std::int64_t>::max()))
@@ -198,16 +200,17 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file, c
   const bool has_duration = top.has("duration");
   const bool has_requests = top.has("requests");
   if (has_duration && has_requests)
-    top.error(top.mark_of_key("requests"),
-              "give either 'duration' or 'requests', not both");
+    top.error(top.mark_of_key("requests"), "give either 'duration' or 'requests', not both");
   if (!has_duration && !has_requests)
-    top.error(top.mark(), "missing 'duration' (e.g. duration: 300s) or 'requests' (e.g. requests: 100000)");
+    top.error(top.mark(),
+              "missing 'duration' (e.g. duration: 300s) or 'requests' (e.g. requests: 100000)");
   if (s.duration && *s.duration <= 0) top.error_at("duration", "duration must be > 0");
 
   s.warmup = top.quantity("warmup", Dimension::kTime).value_or(0);
   if (s.duration && s.warmup >= *s.duration && *s.duration > 0)
-    top.error_at("warmup", "warmup (" + format_seconds(s.warmup) + ") must be shorter than duration (" +
-                               format_seconds(*s.duration) + "): nothing would be measured");
+    top.error_at("warmup", "warmup (" + format_seconds(s.warmup) +
+                               ") must be shorter than duration (" + format_seconds(*s.duration) +
+                               "): nothing would be measured");
   if (auto w = top.quantity("window", Dimension::kTime)) {
     if (*w <= 0)
       top.error_at("window", "window must be > 0");
@@ -215,8 +218,9 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file, c
       s.window = *w;
   }
   if (s.duration && *s.duration / s.window > 1e6)
-    top.error_at("window", "window " + format_seconds(s.window) + " makes more than 10^6 windows over " +
-                               format_seconds(*s.duration) + "; use a longer window");
+    top.error_at("window", "window " + format_seconds(s.window) +
+                               " makes more than 10^6 windows over " + format_seconds(*s.duration) +
+                               "; use a longer window");
   if (auto d = top.quantity("drain", Dimension::kTime)) s.drain = *d;
 
   if (top.has("network")) {
@@ -262,12 +266,15 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
     return std::nullopt;
   }
   if (docs.size() > 1) {
-    diag.error(mark_of(docs[1]), "a scenario file holds one YAML document; this second one would be ignored");
+    diag.error(mark_of(docs[1]),
+               "a scenario file holds one YAML document; this second one would be ignored");
     return std::nullopt;
   }
   const YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
   if (!root.IsDefined() || root.IsNull()) {
-    diag.error({}, "the file is empty; a scenario needs at least duration (or requests), clients and components");
+    diag.error({},
+               "the file is empty; a scenario needs at least duration (or requests), clients and "
+               "components");
     return std::nullopt;
   }
   return build(root, file, registry, diag);

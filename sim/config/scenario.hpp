@@ -22,11 +22,11 @@ struct Scenario {
   std::string name;
   std::string description;
   std::uint64_t seed = 1;
-  std::optional<Seconds> duration;         // clients stop issuing at this time, or
-  std::optional<std::uint64_t> requests;   // after this many requests over all clients
+  std::optional<Seconds> duration;        // clients stop issuing at this time, or
+  std::optional<std::uint64_t> requests;  // after this many requests over all clients
   Seconds warmup = 0;
   Seconds window = 1;
-  std::optional<Seconds> drain;            // drain limit; default: see drain_limit()
+  std::optional<Seconds> drain;  // drain limit; default: see drain_limit()
   NetworkConfig network;
   std::vector<std::unique_ptr<ComponentConfig>> clients;
   std::vector<std::unique_ptr<ComponentConfig>> components;

@@ -36,8 +36,8 @@ class Distribution {
 
 struct DistributionParse {
   std::unique_ptr<Distribution> dist;  // null on error
-  std::string error;                   // what was expected, e.g. "exp takes one argument: exp(mean)"
-  std::size_t error_offset = 0;        // offset in the text where the problem is
+  std::string error;             // what was expected, e.g. "exp takes one argument: exp(mean)"
+  std::size_t error_offset = 0;  // offset in the text where the problem is
 };
 
 // Parses the text form; values are read as `dim` quantities (kTime for service and think times).

@@ -71,7 +71,7 @@ class Calendar {
   };
   class ClosureTarget;
 
-  void arm();           // (re)sets the SimGrid timer for the heap's head
+  void arm();  // (re)sets the SimGrid timer for the heap's head
   void on_timer(Seconds date);
 
   std::vector<Event> heap_;

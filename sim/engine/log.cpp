@@ -1,8 +1,8 @@
 #include "sim/engine/log.hpp"
 
-#include <simgrid/s4u/Engine.hpp>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <simgrid/s4u/Engine.hpp>
 
 namespace sdsim {
 
@@ -11,7 +11,8 @@ namespace {
 // %S in a pattern: SimGrid's clock (simulated seconds), or "-" before the engine exists.
 class SimulatedTimeFlag final : public spdlog::custom_flag_formatter {
  public:
-  void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
+  void format(const spdlog::details::log_msg&, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
     char buf[32];
     const int n = simgrid::s4u::Engine::is_initialized()
                       ? std::snprintf(buf, sizeof buf, "%.6fs", simgrid::s4u::Engine::get_clock())
@@ -44,7 +45,8 @@ void configure_logging(spdlog::level::level_enum level) {
 
 std::shared_ptr<spdlog::logger> logger(const std::string& family) {
   if (auto l = spdlog::get(family)) return l;
-  auto l = std::make_shared<spdlog::logger>(family, std::make_shared<spdlog::sinks::stderr_sink_st>());
+  auto l =
+      std::make_shared<spdlog::logger>(family, std::make_shared<spdlog::sinks::stderr_sink_st>());
   l->set_level(g_level);
   l->set_formatter(make_formatter());
   spdlog::register_logger(l);

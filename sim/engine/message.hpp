@@ -22,13 +22,13 @@ enum class Status : std::uint8_t {
 };
 
 struct Message {
-  std::uint64_t request_id = 0;  // the end-to-end request this call belongs to
-  Node* caller = nullptr;        // who gets the reply
-  Route* reply_route = nullptr;  // the route callee -> caller
-  std::uint32_t caller_slot = 0; // the caller's own bookkeeping handle
-  std::uint32_t caller_gen = 0;  // and its generation (to recognise stale replies)
-  Seconds issued_at = 0;         // when the client issued the request
-  Seconds sent_at = 0;           // when this call left the caller
+  std::uint64_t request_id = 0;   // the end-to-end request this call belongs to
+  Node* caller = nullptr;         // who gets the reply
+  Route* reply_route = nullptr;   // the route callee -> caller
+  std::uint32_t caller_slot = 0;  // the caller's own bookkeeping handle
+  std::uint32_t caller_gen = 0;   // and its generation (to recognise stale replies)
+  Seconds issued_at = 0;          // when the client issued the request
+  Seconds sent_at = 0;            // when this call left the caller
   Bytes request_bytes = 0;
   Bytes response_bytes = 0;
   Status status = Status::kOk;

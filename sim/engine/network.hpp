@@ -19,14 +19,13 @@
 namespace sdsim {
 
 struct NetworkConfig {
-  Seconds default_latency = 0;        // one hop between any two hosts
+  Seconds default_latency = 0;          // one hop between any two hosts
   BitsPerSecond default_bandwidth = 0;  // 0 = unlimited
 };
 
 class Route final : public EventTarget {
  public:
-  Route(Calendar& calendar, MessagePool& pool, Node& to, Seconds latency,
-        BitsPerSecond bandwidth)
+  Route(Calendar& calendar, MessagePool& pool, Node& to, Seconds latency, BitsPerSecond bandwidth)
       : calendar_(calendar), pool_(pool), to_(to), latency_(latency), bandwidth_(bandwidth) {}
 
   // Sends a call (the callee's on_call runs at arrival).

@@ -47,8 +47,9 @@ void RunControl::stop_issuing() {
   // With a request limit the last request was issued at now() and is counted: the measured
   // interval [warmup, stop) must contain it.
   const bool limited = request_limit_ && issued_ >= *request_limit_;
-  issue_stop_at_ = limited ? std::nextafter(calendar_.now(), std::numeric_limits<double>::infinity())
-                           : calendar_.now();
+  issue_stop_at_ = limited
+                       ? std::nextafter(calendar_.now(), std::numeric_limits<double>::infinity())
+                       : calendar_.now();
   metrics_.mark_issue_stop(issue_stop_at_);
   drain_limit_ = drain_limit_for_(issue_stop_at_);
   logger("sim")->debug("issuing stopped after {} requests; drain limit {}s", issued_, drain_limit_);
@@ -64,13 +65,18 @@ void RunControl::check_drained() {
 void RunControl::fire(std::uint32_t tag, void*) {
   if (over_) return;
   switch (tag) {
-    case kTagDuration: stop_issuing(); break;
+    case kTagDuration:
+      stop_issuing();
+      break;
     case kTagDrainLimit:
       drain_limit_hit_ = metrics_.open_counted() > 0;
       end_run(true);
       break;
-    case kTagCheckDrained: check_drained(); break;
-    default: break;
+    case kTagCheckDrained:
+      check_drained();
+      break;
+    default:
+      break;
   }
 }
 
@@ -83,7 +89,8 @@ void RunControl::end_run(bool abandon_open) {
     issue_stop_at_ = end_at_;
     metrics_.mark_issue_stop(end_at_);
   }
-  logger("sim")->debug("run over{}", abandon_open ? " (drain limit: open requests end unfinished)" : "");
+  logger("sim")->debug("run over{}",
+                       abandon_open ? " (drain limit: open requests end unfinished)" : "");
   if (abandon_open)
     for (Drainable* d : drainables_) d->abandon_open_requests(end_at_);
   metrics_.finish(end_at_);

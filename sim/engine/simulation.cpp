@@ -24,7 +24,8 @@ class Directory final : public ComponentDirectory {
   void add(Component* c) { by_name_.emplace(c->name(), c); }
   Component& get(std::string_view name) const override {
     auto it = by_name_.find(std::string(name));
-    if (it == by_name_.end()) throw std::logic_error("unresolved component name: " + std::string(name));
+    if (it == by_name_.end())
+      throw std::logic_error("unresolved component name: " + std::string(name));
     return *it->second;
   }
 
@@ -66,8 +67,8 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   metrics.set_request_log(options.request_log);
   RunControl control(calendar, metrics, cpu, scenario.duration, scenario.requests,
                      [&scenario](Seconds issue_time) { return scenario.drain_limit(issue_time); });
-  SimContext ctx{calendar, network,  cpu,  platform, messages,
-                 metrics,  control, scenario, seed, options.replication};
+  SimContext ctx{calendar, network, cpu,      platform, messages,
+                 metrics,  control, scenario, seed,     options.replication};
 
   // Components first, then clients, in file order: host creation order is deterministic.
   std::vector<std::unique_ptr<Component>> built;
@@ -79,7 +80,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   for (auto& c : built) c->connect(directory);
 
   logger("sim")->info("{}: {} hosts, {} routes, seed {}", scenario.name, platform.host_count(),
-                       network.route_count(), seed);
+                      network.route_count(), seed);
   metrics.start();
   control.start();
   for (auto& c : built) c->start();
@@ -111,8 +112,10 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
                    {"file", scenario.file},
                    {"seed", seed},
                    {"replication", options.replication},
-                   {"duration_s", scenario.duration ? nlohmann::json(*scenario.duration) : nlohmann::json(nullptr)},
-                   {"requests", scenario.requests ? nlohmann::json(*scenario.requests) : nlohmann::json(nullptr)},
+                   {"duration_s", scenario.duration ? nlohmann::json(*scenario.duration)
+                                                    : nlohmann::json(nullptr)},
+                   {"requests", scenario.requests ? nlohmann::json(*scenario.requests)
+                                                  : nlohmann::json(nullptr)},
                    {"warmup_s", scenario.warmup},
                    {"window_s", scenario.window}};
   s["run"] = {{"status", deadlock ? "deadlock" : "complete"},
@@ -129,9 +132,11 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
               {"execs", cpu.started()},
               {"hosts", platform.host_count()},
               {"routes", network.route_count()}};
-  s["network"] = {{"model", "latency"},
-                  {"default_latency_s", scenario.network.default_latency},
-                  {"simgrid", {{"network/model", "CM02"}, {"network/crosstraffic", 0}, {"network/TCP-gamma", 0}}}};
+  s["network"] = {
+      {"model", "latency"},
+      {"default_latency_s", scenario.network.default_latency},
+      {"simgrid",
+       {{"network/model", "CM02"}, {"network/crosstraffic", 0}, {"network/TCP-gamma", 0}}}};
   s["system"] = measured["system"];
   s["clients"] = measured["clients"];
   s["components"] = measured["components"];

@@ -16,15 +16,15 @@ namespace sdsim {
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
   std::uint64_t replication = 0;
-  std::ostream* timeseries = nullptr; // CSV sink for the time series; may be null
-  std::ostream* request_log = nullptr; // per-request CSV log (validation, debugging); may be null
+  std::ostream* timeseries = nullptr;   // CSV sink for the time series; may be null
+  std::ostream* request_log = nullptr;  // per-request CSV log (validation, debugging); may be null
 };
 
 struct RunResult {
-  nlohmann::json summary;  // the whole summary.json document (deterministic: no wall time)
-  bool deadlock = false;   // SimGrid reported a deadlock (a bug in sdsim or a model)
-  double wall_seconds = 0;     // wall-clock time inside SimGrid's run (not in the summary)
-  std::uint64_t issued = 0;    // requests issued over the whole run
+  nlohmann::json summary;    // the whole summary.json document (deterministic: no wall time)
+  bool deadlock = false;     // SimGrid reported a deadlock (a bug in sdsim or a model)
+  double wall_seconds = 0;   // wall-clock time inside SimGrid's run (not in the summary)
+  std::uint64_t issued = 0;  // requests issued over the whole run
 };
 
 RunResult run_simulation(const Scenario& scenario, const RunOptions& options);

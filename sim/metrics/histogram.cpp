@@ -12,9 +12,7 @@ constexpr int kBuckets = kExponents * LatencyHistogram::kSubBuckets;
 const double kZeroBelow = std::ldexp(1.0, LatencyHistogram::kMinExp);
 }  // namespace
 
-double LatencyHistogram::relative_error_bound() {
-  return std::sqrt(1.0 + 1.0 / kSubBuckets) - 1.0;
-}
+double LatencyHistogram::relative_error_bound() { return std::sqrt(1.0 + 1.0 / kSubBuckets) - 1.0; }
 
 LatencyHistogram::LatencyHistogram() : buckets_(kBuckets, 0) {}
 

@@ -55,7 +55,7 @@ class LatencyHistogram {
   double sum_ = 0;
   double min_ = 0;
   double max_ = 0;
-  int lowest_ = -1;   // touched bucket range, for cheap reset and scans
+  int lowest_ = -1;  // touched bucket range, for cheap reset and scans
   int highest_ = -1;
 };
 

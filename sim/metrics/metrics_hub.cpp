@@ -136,9 +136,8 @@ nlohmann::json MetricsHub::summary() const {
   }
   json components = json::object();
   for (const auto& s : stations_) components[s.name()] = s.summary_json();
-  return json{{"system", system.summary_json(len)},
-              {"clients", clients},
-              {"components", components}};
+  return json{
+      {"system", system.summary_json(len)}, {"clients", clients}, {"components", components}};
 }
 
 }  // namespace sdsim

@@ -20,8 +20,6 @@ inline constexpr int kOutcomeCount = 5;
 inline constexpr std::array<std::string_view, kOutcomeCount> kOutcomeNames = {
     "ok", "rejected", "timed_out", "error", "unfinished"};
 
-inline std::string_view outcome_name(Outcome o) {
-  return kOutcomeNames[static_cast<int>(o)];
-}
+inline std::string_view outcome_name(Outcome o) { return kOutcomeNames[static_cast<int>(o)]; }
 
 }  // namespace sdsim

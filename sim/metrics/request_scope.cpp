@@ -33,7 +33,8 @@ void RequestScope::response_received(Seconds now, Seconds attempt_latency, Secon
 
 void RequestScope::log_request(std::uint64_t id, Seconds issued_at, Seconds now, Outcome outcome) {
   char buf[160];
-  std::snprintf(buf, sizeof buf, ",%llu,%a,%a,", static_cast<unsigned long long>(id), issued_at, now);
+  std::snprintf(buf, sizeof buf, ",%llu,%a,%a,", static_cast<unsigned long long>(id), issued_at,
+                now);
   *log_ << name_ << buf << outcome_name(outcome) << '\n';
 }
 
@@ -75,17 +76,22 @@ void RequestScope::add_summary_of(const RequestScope& other) {
 nlohmann::json latency_json_ms(const LatencyHistogram& h) {
   using nlohmann::json;
   auto ms = [](std::optional<double> s) -> json { return s ? json(*s * 1e3) : json(nullptr); };
-  return json{{"count", h.count()},         {"mean_ms", ms(h.mean())},
-              {"p50_ms", ms(h.quantile(0.5))}, {"p90_ms", ms(h.quantile(0.9))},
-              {"p99_ms", ms(h.quantile(0.99))}, {"p999_ms", ms(h.quantile(0.999))},
-              {"min_ms", ms(h.min())},         {"max_ms", ms(h.max())}};
+  return json{{"count", h.count()},
+              {"mean_ms", ms(h.mean())},
+              {"p50_ms", ms(h.quantile(0.5))},
+              {"p90_ms", ms(h.quantile(0.9))},
+              {"p99_ms", ms(h.quantile(0.99))},
+              {"p999_ms", ms(h.quantile(0.999))},
+              {"min_ms", ms(h.min())},
+              {"max_ms", ms(h.max())}};
 }
 
 nlohmann::json RequestScope::summary_json(Seconds measured_length) const {
   using nlohmann::json;
   const double len = measured_length > 0 ? measured_length : 1;
   json outcomes = json::object();
-  for (int o = 0; o < kOutcomeCount; ++o) outcomes[std::string(kOutcomeNames[o])] = summary_.outcomes[o];
+  for (int o = 0; o < kOutcomeCount; ++o)
+    outcomes[std::string(kOutcomeNames[o])] = summary_.outcomes[o];
   const std::uint64_t ended = summary_.ended();
   const auto ok = summary_.outcomes[0];
   json j;
@@ -94,9 +100,9 @@ nlohmann::json RequestScope::summary_json(Seconds measured_length) const {
                    {"conserved", ended == summary_.issued},
                    {"outcomes", outcomes}};
   j["attempts"] = summary_.attempts;
-  j["retry_amplification"] =
-      summary_.issued > 0 ? json(static_cast<double>(summary_.attempts) / summary_.issued)
-                          : json(nullptr);
+  j["retry_amplification"] = summary_.issued > 0
+                                 ? json(static_cast<double>(summary_.attempts) / summary_.issued)
+                                 : json(nullptr);
   j["availability"] =
       summary_.issued > 0 ? json(static_cast<double>(ok) / summary_.issued) : json(nullptr);
   j["offered_per_s"] = static_cast<double>(attempts_in_interval_) / len;

@@ -8,8 +8,8 @@
 #pragma once
 
 #include <array>
-#include <limits>
 #include <cstdint>
+#include <limits>
 #include <ostream>
 #include <string>
 
@@ -35,7 +35,8 @@ struct RequestCounters {
 
 class RequestScope {
  public:
-  RequestScope(std::string name, const MeasureClock& clock) : name_(std::move(name)), clock_(clock) {}
+  RequestScope(std::string name, const MeasureClock& clock)
+      : name_(std::move(name)), clock_(clock) {}
 
   // Optional per-request log (CSV "client,request,issued_s,ended_s,outcome", times as C99 hex
   // floats so they compare bit for bit). For validation and debugging; off by default.

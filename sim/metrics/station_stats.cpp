@@ -15,8 +15,9 @@ double StationStats::worker_capacity() const {
 }
 
 double StationStats::core_capacity() const {
-  return shape_.cores_per_replica > 0 ? static_cast<double>(shape_.cores_per_replica) * shape_.replicas
-                                      : 0.0;
+  return shape_.cores_per_replica > 0
+             ? static_cast<double>(shape_.cores_per_replica) * shape_.replicas
+             : 0.0;
 }
 
 void StationStats::mark_interval_start(Seconds t) {
@@ -30,14 +31,18 @@ void StationStats::mark_interval_end(Seconds t) {
 }
 
 namespace {
-nlohmann::json number_or_null(double v, bool ok) { return ok ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json number_or_null(double v, bool ok) {
+  return ok ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 }  // namespace
 
 bool StationStats::steady_warning(std::string* why) const {
   const double len = interval_end_ - interval_start_;
   if (len <= 0) return false;
-  const bool cpu_shared = core_capacity() > 0 && shape_.workers_per_replica != shape_.cores_per_replica;
-  const double util = worker_capacity() > 0 ? (at_end_.busy - at_start_.busy) / (len * worker_capacity()) : 0;
+  const bool cpu_shared =
+      core_capacity() > 0 && shape_.workers_per_replica != shape_.cores_per_replica;
+  const double util =
+      worker_capacity() > 0 ? (at_end_.busy - at_start_.busy) / (len * worker_capacity()) : 0;
   const double cpu_util = cpu_shared ? (at_end_.cpu - at_start_.cpu) / (len * core_capacity()) : 0;
   const double mean_queue = (at_end_.queue - at_start_.queue) / len;
   // A queue that grows through the run: the least-squares line through the per-window mean
@@ -70,7 +75,8 @@ nlohmann::json StationStats::summary_json() const {
   const double l = have ? len : 1;
   const double lambda = static_cast<double>(arrivals_) / l;
   const double mean_local = local_done_ > 0 ? local_sum_ / static_cast<double>(local_done_) : 0;
-  const double mean_res = residence_done_ > 0 ? residence_sum_ / static_cast<double>(residence_done_) : 0;
+  const double mean_res =
+      residence_done_ > 0 ? residence_sum_ / static_cast<double>(residence_done_) : 0;
   const double l_local = (at_end_.local - at_start_.local) / l;
   const double l_res = (at_end_.residence - at_start_.residence) / l;
   const std::uint64_t served = local_done_ > rejections_ ? local_done_ - rejections_ : 0;
@@ -85,24 +91,30 @@ nlohmann::json StationStats::summary_json() const {
   json j;
   j["kind"] = shape_.kind;
   j["replicas"] = shape_.replicas;
-  j["workers_per_replica"] = shape_.workers_per_replica > 0 ? json(shape_.workers_per_replica) : json("unlimited");
+  j["workers_per_replica"] =
+      shape_.workers_per_replica > 0 ? json(shape_.workers_per_replica) : json("unlimited");
   if (shape_.cores_per_replica > 0) j["cores_per_replica"] = shape_.cores_per_replica;
   j["arrivals"] = arrivals_;
   j["arrival_rate_per_s"] = lambda;
   j["rejected"] = rejections_;
-  j["rejection_ratio"] = number_or_null(static_cast<double>(rejections_) / arrivals_, arrivals_ > 0);
+  j["rejection_ratio"] =
+      number_or_null(static_cast<double>(rejections_) / arrivals_, arrivals_ > 0);
   if (worker_capacity() > 0)
-    j["utilisation"] = number_or_null((at_end_.busy - at_start_.busy) / (l * worker_capacity()), have);
+    j["utilisation"] =
+        number_or_null((at_end_.busy - at_start_.busy) / (l * worker_capacity()), have);
   if (core_capacity() > 0) {
     const bool cpu_shared = shape_.workers_per_replica != shape_.cores_per_replica;
-    const double cpu_area = cpu_shared ? at_end_.cpu - at_start_.cpu : at_end_.busy - at_start_.busy;
+    const double cpu_area =
+        cpu_shared ? at_end_.cpu - at_start_.cpu : at_end_.busy - at_start_.busy;
     j["cpu_utilisation"] = number_or_null(cpu_area / (l * core_capacity()), have);
   }
   j["mean_busy_workers"] = (at_end_.busy - at_start_.busy) / l;
   j["mean_queue_length"] = (at_end_.queue - at_start_.queue) / l;
-  j["mean_service_s"] = number_or_null(served > 0 ? service_sum_ / static_cast<double>(served) : 0, served > 0);
+  j["mean_service_s"] =
+      number_or_null(served > 0 ? service_sum_ / static_cast<double>(served) : 0, served > 0);
   j["queue_wait"] = latency_json_ms(wait_);
-  j["p_wait"] = number_or_null(static_cast<double>(waited_count_) / static_cast<double>(wait_.count()), wait_.count() > 0);
+  j["p_wait"] = number_or_null(
+      static_cast<double>(waited_count_) / static_cast<double>(wait_.count()), wait_.count() > 0);
   j["local"] = little(l_local, mean_local, local_done_);
   j["residence"] = little(l_res, mean_res, residence_done_);
   j["residence"]["latency"] = latency_json_ms(residence_hist_);

@@ -27,10 +27,10 @@ std::string pad(const std::string& s, std::size_t w) {
 }
 
 void latency_line(std::ostringstream& out, const char* label, const nlohmann::json& l) {
-  out << pad(label, 14) << "n " << l["count"].get<std::uint64_t>() << "  mean " << num(l["mean_ms"], "%.4g")
-      << " ms  p50 " << num(l["p50_ms"], "%.4g") << "  p90 " << num(l["p90_ms"], "%.4g") << "  p99 "
-      << num(l["p99_ms"], "%.4g") << "  p99.9 " << num(l["p999_ms"], "%.4g") << "  max "
-      << num(l["max_ms"], "%.4g") << " ms\n";
+  out << pad(label, 14) << "n " << l["count"].get<std::uint64_t>() << "  mean "
+      << num(l["mean_ms"], "%.4g") << " ms  p50 " << num(l["p50_ms"], "%.4g") << "  p90 "
+      << num(l["p90_ms"], "%.4g") << "  p99 " << num(l["p99_ms"], "%.4g") << "  p99.9 "
+      << num(l["p999_ms"], "%.4g") << "  max " << num(l["max_ms"], "%.4g") << " ms\n";
 }
 
 void scope_block(std::ostringstream& out, const std::string& title, const nlohmann::json& s) {
@@ -55,14 +55,17 @@ std::string format_summary_table(const nlohmann::json& j) {
   const auto& sc = j["scenario"];
   const auto& run = j["run"];
   out << "sdsim " << j["sdsim_version"].get<std::string>() << " | " << sc["name"].get<std::string>()
-      << " (" << sc["file"].get<std::string>() << ") | seed " << sc["seed"].get<std::uint64_t>() << "\n";
-  out << "measured [" << num(run["measured_from_s"], "%.6g") << " s, " << num(run["measured_to_s"], "%.6g")
-      << " s), run ended at " << num(run["ended_at_s"], "%.6g") << " s (simulated)\n\n";
+      << " (" << sc["file"].get<std::string>() << ") | seed " << sc["seed"].get<std::uint64_t>()
+      << "\n";
+  out << "measured [" << num(run["measured_from_s"], "%.6g") << " s, "
+      << num(run["measured_to_s"], "%.6g") << " s), run ended at " << num(run["ended_at_s"], "%.6g")
+      << " s (simulated)\n\n";
   scope_block(out, "system", j["system"]);
   if (j["clients"].size() > 1)
     for (const auto& [name, c] : j["clients"].items()) scope_block(out, "client " + name, c);
 
-  out << "\n" << pad("component", 16) << pad("kind", 14) << pad("arrivals/s", 11) << pad("util", 7)
+  out << "\n"
+      << pad("component", 16) << pad("kind", 14) << pad("arrivals/s", 11) << pad("util", 7)
       << pad("cpu", 7) << pad("Lq", 9) << pad("P(wait)", 8) << pad("wait p99 ms", 12)
       << pad("rejected", 9) << "Little L/(lambda W)\n";
   for (const auto& [name, c] : j["components"].items()) {
@@ -73,8 +76,8 @@ std::string format_summary_table(const nlohmann::json& j) {
         << pad(num(c["mean_queue_length"], "%.4g"), 9) << pad(num(c["p_wait"], "%.3f"), 8)
         << pad(num(c["queue_wait"]["p99_ms"], "%.4g"), 12)
         << pad(std::to_string(c["rejected"].get<std::uint64_t>()), 9) << "local "
-        << num(c["local"]["ratio"], "%.3f") << ", residence " << num(c["residence"]["ratio"], "%.3f")
-        << "\n";
+        << num(c["local"]["ratio"], "%.3f") << ", residence "
+        << num(c["residence"]["ratio"], "%.3f") << "\n";
   }
   for (const auto& w : j["warnings"]) out << "\nwarning: " << w.get<std::string>() << "\n";
   return out.str();

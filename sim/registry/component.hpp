@@ -118,7 +118,6 @@ class Component {
   std::string name_;
 };
 
-
 // Reports an error when `ref` names nothing callable; suggests a near name.
 void resolve_callable(const NameRef& ref, const std::string& owner, const ConfigIndex& index,
                       Diagnostics& diag);

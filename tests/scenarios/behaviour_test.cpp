@@ -24,29 +24,25 @@ namespace {
 using nlohmann::json;
 
 // The value at a dotted path of the summary; fails loudly when missing.
-const json &at(const json &j, const std::string &path) {
-  const json *node = &j;
+const json& at(const json& j, const std::string& path) {
+  const json* node = &j;
   std::istringstream parts(path);
   std::string part;
   while (std::getline(parts, part, '.')) {
     if (!node->is_object() || !node->contains(part))
-      throw std::runtime_error("summary has no '" + path + "' (missing '" +
-                               part + "')");
+      throw std::runtime_error("summary has no '" + path + "' (missing '" + part + "')");
     node = &(*node)[part];
   }
   return *node;
 }
-double num(const json &j, const std::string &path) {
-  return at(j, path).get<double>();
-}
-std::uint64_t count(const json &j, const std::string &path) {
+double num(const json& j, const std::string& path) { return at(j, path).get<double>(); }
+std::uint64_t count(const json& j, const std::string& path) {
   return at(j, path).get<std::uint64_t>();
 }
 
-SimRun run_yaml(const std::string &yaml, bool with_log = false) {
+SimRun run_yaml(const std::string& yaml, bool with_log = false) {
   auto s = load_text(yaml);
-  if (!s)
-    throw std::runtime_error("the scenario did not load");
+  if (!s) throw std::runtime_error("the scenario did not load");
   return run_checked(*s, with_log);
 }
 
@@ -54,10 +50,10 @@ SimRun run_yaml(const std::string &yaml, bool with_log = false) {
 struct Row {
   double start, end;
   std::string scope, metric;
-  double value; // NaN for an empty cell
+  double value;  // NaN for an empty cell
 };
 
-std::vector<Row> parse_timeseries(const std::string &csv) {
+std::vector<Row> parse_timeseries(const std::string& csv) {
   std::vector<Row> rows;
   std::istringstream in(csv);
   std::string line;
@@ -67,12 +63,9 @@ std::vector<Row> parse_timeseries(const std::string &csv) {
     std::vector<std::string> f;
     std::string cell;
     std::istringstream ls(line);
-    while (std::getline(ls, cell, ','))
-      f.push_back(cell);
-    if (f.size() == 4)
-      f.push_back(""); // empty last cell
-    if (f.size() != 5)
-      throw std::runtime_error("bad timeseries row: " + line);
+    while (std::getline(ls, cell, ',')) f.push_back(cell);
+    if (f.size() == 4) f.push_back("");  // empty last cell
+    if (f.size() != 5) throw std::runtime_error("bad timeseries row: " + line);
     rows.push_back({std::stod(f[0]), std::stod(f[1]), f[2], f[3],
                     f[4].empty() ? std::nan("") : std::stod(f[4])});
   }
@@ -80,44 +73,37 @@ std::vector<Row> parse_timeseries(const std::string &csv) {
 }
 
 // Sum of `metric` of `scope` over windows whose start is in [from, to).
-double window_sum(const std::vector<Row> &rows, const std::string &scope,
-                  const std::string &metric, double from = -1e300,
-                  double to = 1e300) {
+double window_sum(const std::vector<Row>& rows, const std::string& scope, const std::string& metric,
+                  double from = -1e300, double to = 1e300) {
   double s = 0;
-  for (const auto &r : rows)
-    if (r.scope == scope && r.metric == metric && r.start >= from &&
-        r.start < to && !std::isnan(r.value))
+  for (const auto& r : rows)
+    if (r.scope == scope && r.metric == metric && r.start >= from && r.start < to &&
+        !std::isnan(r.value))
       s += r.value;
   return s;
 }
 
-std::vector<std::string> warnings(const json &summary) {
+std::vector<std::string> warnings(const json& summary) {
   std::vector<std::string> w;
-  for (const auto &x : summary["warnings"])
-    w.push_back(x.get<std::string>());
+  for (const auto& x : summary["warnings"]) w.push_back(x.get<std::string>());
   return w;
 }
 
-bool any_warning_has(const json &summary, const std::string &text) {
-  for (const auto &w : warnings(summary))
-    if (w.find(text) != std::string::npos)
-      return true;
+bool any_warning_has(const json& summary, const std::string& text) {
+  for (const auto& w : warnings(summary))
+    if (w.find(text) != std::string::npos) return true;
   return false;
 }
 
-void report(const char *what, double expected, double measured,
-            double tolerance) {
-  std::printf(
-      "[behaviour] %-44s expected %-12.6g measured %-12.6g tolerance %.3g\n",
-      what, expected, measured, tolerance);
+void report(const char* what, double expected, double measured, double tolerance) {
+  std::printf("[behaviour] %-44s expected %-12.6g measured %-12.6g tolerance %.3g\n", what,
+              expected, measured, tolerance);
 }
 
 // ---------------------------------------------------------------------------------------
 // Timeouts
 
-TEST(
-    Timeouts,
-    ServiceSlowerThanTheTimeoutTimesOutEveryRequestButRepliesCountInThroughput) {
+TEST(Timeouts, ServiceSlowerThanTheTimeoutTimesOutEveryRequestButRepliesCountInThroughput) {
   // const(200ms) service, 100 ms timeout, rho = 0.2: every reply comes after
   // the timeout.
   const SimRun run = run_yaml(R"(
@@ -136,7 +122,7 @@ components:
     workers: 1
     service_time: const(200ms)
 )");
-  const json &sys = run.summary["system"];
+  const json& sys = run.summary["system"];
   const auto issued = count(sys, "requests.issued");
   EXPECT_GT(issued, 200u);
   EXPECT_EQ(count(sys, "requests.outcomes.timed_out"), issued);
@@ -185,13 +171,12 @@ components:
     workers: 1
     service_time: exp(1ms)
 )");
-  const json &sys = run.summary["system"];
+  const json& sys = run.summary["system"];
   const double issued = num(sys, "requests.issued");
   const double timed_out = num(sys, "requests.outcomes.timed_out");
   EXPECT_EQ(num(sys, "requests.outcomes.ok") + timed_out, issued);
   const double expected = std::exp(-(1000.0 - 100.0) * 693.147e-6);
-  report("P(timed out) = exp(-(mu-lambda) t)", expected, timed_out / issued,
-         0.012);
+  report("P(timed out) = exp(-(mu-lambda) t)", expected, timed_out / issued, 0.012);
   EXPECT_NEAR(timed_out / issued, expected, 0.012);
   // ok requests all ended before the timeout.
   EXPECT_LE(num(sys, "latency.ok.max_ms"), 0.693147 + 1e-9);
@@ -223,18 +208,16 @@ components:
     queue: {capacity: 5}
     service_time: exp(10ms)
 )");
-  const json &s = run.summary;
+  const json& s = run.summary;
   EXPECT_GT(count(s, "components.svc.rejected"), 0u);
   EXPECT_GT(count(s, "system.requests.outcomes.rejected"), 0u);
   // Zero network latency: a request arrives when it is issued, so the two
   // scopes agree.
-  EXPECT_EQ(count(s, "system.requests.outcomes.rejected"),
-            count(s, "components.svc.rejected"));
-  report("M/M/1/6 blocking probability", 64.0 / 127,
-         num(s, "components.svc.rejection_ratio"), 0.02);
+  EXPECT_EQ(count(s, "system.requests.outcomes.rejected"), count(s, "components.svc.rejected"));
+  report("M/M/1/6 blocking probability", 64.0 / 127, num(s, "components.svc.rejection_ratio"),
+         0.02);
   EXPECT_NEAR(num(s, "components.svc.rejection_ratio"), 64.0 / 127, 0.02);
-  report("M/M/1/6 utilisation", 126.0 / 127,
-         num(s, "components.svc.utilisation"), 0.005);
+  report("M/M/1/6 utilisation", 126.0 / 127, num(s, "components.svc.utilisation"), 0.005);
   EXPECT_NEAR(num(s, "components.svc.utilisation"), 126.0 / 127, 0.005);
   EXPECT_LE(num(s, "components.svc.mean_queue_length"), 5.0);
   EXPECT_TRUE(warnings(s).empty()) << s["warnings"].dump();
@@ -256,7 +239,7 @@ components:
     workers: 1
     service_time: exp(10ms)
 )");
-  const json &s = run.summary;
+  const json& s = run.summary;
   EXPECT_EQ(count(s, "components.overloaded_api.rejected"), 0u);
   EXPECT_GT(num(s, "components.overloaded_api.utilisation"), 0.99);
   EXPECT_TRUE(any_warning_has(s, "overloaded_api")) << s["warnings"].dump();
@@ -287,7 +270,7 @@ components:
     queue: {capacity: 100000}
     service_time: const(1ms)
 )");
-  const json &s = run.summary;
+  const json& s = run.summary;
   EXPECT_EQ(count(s, "components.filling_api.rejected"), 0u);
   EXPECT_GT(num(s, "components.filling_api.mean_queue_length"), 2000.0);
   EXPECT_TRUE(any_warning_has(s, "filling_api"))
@@ -343,21 +326,19 @@ components:
     workers: 1
     service_time: const(2s)
 )");
-  const json &s = run.summary;
-  EXPECT_EQ(count(s, "system.requests.issued"), 20u); // the 20th is counted too
+  const json& s = run.summary;
+  EXPECT_EQ(count(s, "system.requests.issued"), 20u);  // the 20th is counted too
   EXPECT_EQ(count(s, "run.requests_issued_total"), 20u);
   const auto unfinished = count(s, "system.requests.outcomes.unfinished");
   EXPECT_GE(unfinished, 4u);
   EXPECT_EQ(count(s, "system.requests.outcomes.ok") + unfinished, 20u);
   EXPECT_TRUE(s["run"]["drain_limit_hit"].get<bool>());
   EXPECT_EQ(num(s, "run.drain_limit_s"), 1.0);
-  EXPECT_NEAR(num(s, "run.ended_at_s") - num(s, "run.issue_stopped_at_s"), 1.0,
-              1e-9);
+  EXPECT_NEAR(num(s, "run.ended_at_s") - num(s, "run.issue_stopped_at_s"), 1.0, 1e-9);
   EXPECT_TRUE(any_warning_has(s, "drain limit")) << s["warnings"].dump();
   EXPECT_LT(num(s, "system.availability"), 1.0);
-  EXPECT_DOUBLE_EQ(
-      num(s, "system.availability"),
-      static_cast<double>(count(s, "system.requests.outcomes.ok")) / 20);
+  EXPECT_DOUBLE_EQ(num(s, "system.availability"),
+                   static_cast<double>(count(s, "system.requests.outcomes.ok")) / 20);
 }
 
 TEST(Drain, OpenLoopRequestLimitWithSlowServiceLeavesUnfinished) {
@@ -378,14 +359,14 @@ components:
     workers: 1
     service_time: const(1s)
 )");
-  const json &s = run.summary;
+  const json& s = run.summary;
   EXPECT_EQ(count(s, "system.requests.issued"), 50u);
   EXPECT_GT(count(s, "system.requests.outcomes.unfinished"), 30u);
   EXPECT_TRUE(s["run"]["drain_limit_hit"].get<bool>());
   EXPECT_TRUE(any_warning_has(s, "drain limit")) << s["warnings"].dump();
-  EXPECT_EQ(count(s, "system.requests.outcomes.unfinished") +
-                count(s, "system.requests.outcomes.ok"),
-            50u);
+  EXPECT_EQ(
+      count(s, "system.requests.outcomes.unfinished") + count(s, "system.requests.outcomes.ok"),
+      50u);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -408,7 +389,7 @@ components:
     workers: 1
     service_time: exp(5ms)
 )");
-  const json &s = run.summary;
+  const json& s = run.summary;
   const auto rows = parse_timeseries(run.timeseries);
   const double issued = num(s, "system.requests.issued");
   // rate x (duration - warmup) = 1000, Poisson sd 32: 5 sd.
@@ -423,8 +404,7 @@ components:
   // Windows from the warm-up on hold exactly the counted requests; all windows
   // hold all.
   EXPECT_EQ(window_sum(rows, "system", "issued", 10), issued);
-  EXPECT_EQ(window_sum(rows, "system", "issued"),
-            num(s, "run.requests_issued_total"));
+  EXPECT_EQ(window_sum(rows, "system", "issued"), num(s, "run.requests_issued_total"));
   EXPECT_EQ(num(s, "run.requests_issued_total"), warm + issued);
 }
 
@@ -445,30 +425,27 @@ components:
     workers: 1
     service_time: exp(10ms)
 )");
-  const json &s = run.summary;
+  const json& s = run.summary;
   const auto rows = parse_timeseries(run.timeseries);
   const double total = num(s, "run.requests_issued_total");
-  EXPECT_EQ(count(s, "system.requests.outcomes.ok"),
-            count(s, "system.requests.issued"));
+  EXPECT_EQ(count(s, "system.requests.outcomes.ok"), count(s, "system.requests.issued"));
   // Every request ended ok (stable, no timeout, drained): the windows' ok
   // counts, warm-up included, add up to every request issued in the run.
   EXPECT_EQ(window_sum(rows, "system", "ok"), total);
   EXPECT_EQ(window_sum(rows, "client/c", "ok"), total);
   EXPECT_EQ(window_sum(rows, "system", "issued"), total);
-  EXPECT_GT(total, num(s, "system.requests.issued")); // the warm-up ones too
+  EXPECT_GT(total, num(s, "system.requests.issued"));  // the warm-up ones too
   // Per-window utilisation and queue length over the measured interval [20,
   // 100) (80 whole windows) average to the summary's figures: both are the same
   // integrals (CSV rounding to 9 significant digits only).
   int windows = 0;
-  for (const auto &r : rows)
-    if (r.scope == "component/svc" && r.metric == "utilisation" &&
-        r.start >= 20 && r.end <= 100)
+  for (const auto& r : rows)
+    if (r.scope == "component/svc" && r.metric == "utilisation" && r.start >= 20 && r.end <= 100)
       ++windows;
   EXPECT_EQ(windows, 80);
   EXPECT_NEAR(window_sum(rows, "component/svc", "utilisation", 20, 100) / 80,
               num(s, "components.svc.utilisation"), 1e-6);
-  EXPECT_NEAR(window_sum(rows, "component/svc", "mean_queue_length", 20, 100) /
-                  80,
+  EXPECT_NEAR(window_sum(rows, "component/svc", "mean_queue_length", 20, 100) / 80,
               num(s, "components.svc.mean_queue_length"), 1e-6);
   // Station arrivals per window (rate x 1 s) over the interval are the
   // summary's arrivals.
@@ -483,8 +460,7 @@ components:
 // issued at k/R, for every k >= 1 with k/R < duration: floor-like count R x
 // duration - 1 when R x duration is whole.
 
-void expect_constant_arrivals(double rate, double duration,
-                              const std::string &yaml) {
+void expect_constant_arrivals(double rate, double duration, const std::string& yaml) {
   const SimRun run = run_yaml(yaml, true);
   // The request log: client,request,issued_s,ended_s,outcome (hex floats).
   std::istringstream in(run.request_log);
@@ -495,22 +471,20 @@ void expect_constant_arrivals(double rate, double duration,
     std::vector<std::string> f;
     std::string cell;
     std::istringstream ls(line);
-    while (std::getline(ls, cell, ','))
-      f.push_back(cell);
+    while (std::getline(ls, cell, ',')) f.push_back(cell);
     ASSERT_EQ(f.size(), 5u) << line;
     issued.push_back(std::strtod(f[2].c_str(), nullptr));
   }
   std::sort(issued.begin(), issued.end());
   for (std::size_t k = 0; k < issued.size(); ++k)
     EXPECT_EQ(issued[k], static_cast<double>(k) / rate) << "request " << k;
-  const auto documented =
-      static_cast<std::uint64_t>(std::ceil(rate * duration));
-  std::printf("[behaviour] constant %g/s for %g s: issued %zu, last at %.17g; "
-              "documented rule "
-              "(k/R < duration, k >= 1) gives %llu\n",
-              rate, duration, issued.size(),
-              issued.empty() ? 0.0 : issued.back(),
-              static_cast<unsigned long long>(documented));
+  const auto documented = static_cast<std::uint64_t>(std::ceil(rate * duration));
+  std::printf(
+      "[behaviour] constant %g/s for %g s: issued %zu, last at %.17g; "
+      "documented rule "
+      "(k/R < duration, k >= 1) gives %llu\n",
+      rate, duration, issued.size(), issued.empty() ? 0.0 : issued.back(),
+      static_cast<unsigned long long>(documented));
   EXPECT_EQ(count(run.summary, "run.requests_issued_total"), documented)
       << "the arrival due at exactly " << duration << " s must not be issued";
   EXPECT_EQ(issued.size(), documented);
@@ -534,8 +508,7 @@ components:
 )");
 }
 
-TEST(ConstantArrivals,
-     EightPerSecondForTenSecondsFollowsTheDocumentedBoundary) {
+TEST(ConstantArrivals, EightPerSecondForTenSecondsFollowsTheDocumentedBoundary) {
   // Due at 0, 0.125, ..., 9.875 s (issued) and 10 s (not): 80.
   expect_constant_arrivals(8, 10, R"(
 name: constant-8
@@ -580,23 +553,18 @@ components:
     workers: 1
     service_time: exp(10ms)
 )");
-  const json &s = run.summary;
-  EXPECT_EQ(count(s, "components.svc.arrivals"),
-            count(s, "system.requests.issued"));
-  report("utilisation = lambda S / 4", 0.5,
-         num(s, "components.svc.utilisation"), 0.01);
+  const json& s = run.summary;
+  EXPECT_EQ(count(s, "components.svc.arrivals"), count(s, "system.requests.issued"));
+  report("utilisation = lambda S / 4", 0.5, num(s, "components.svc.utilisation"), 0.01);
   EXPECT_NEAR(num(s, "components.svc.utilisation"), 0.5, 0.01);
-  report("P(wait) = rho per replica", 0.5, num(s, "components.svc.p_wait"),
-         0.025);
+  report("P(wait) = rho per replica", 0.5, num(s, "components.svc.p_wait"), 0.025);
   EXPECT_NEAR(num(s, "components.svc.p_wait"), 0.5, 0.025);
-  report("mean sojourn 1/(mu - lambda/4) (ms)", 20.0,
-         num(s, "system.latency.ok.mean_ms"), 1.0);
+  report("mean sojourn 1/(mu - lambda/4) (ms)", 20.0, num(s, "system.latency.ok.mean_ms"), 1.0);
   EXPECT_NEAR(num(s, "system.latency.ok.mean_ms"), 20.0, 1.0);
-  report("mean waiting room 4 rho^2/(1-rho)", 2.0,
-         num(s, "components.svc.mean_queue_length"), 0.2);
+  report("mean waiting room 4 rho^2/(1-rho)", 2.0, num(s, "components.svc.mean_queue_length"), 0.2);
   EXPECT_NEAR(num(s, "components.svc.mean_queue_length"), 2.0, 0.2);
   EXPECT_NEAR(num(s, "components.svc.local.ratio"), 1.0, 0.02);
 }
 
-} // namespace
-} // namespace sdsim::testing
+}  // namespace
+}  // namespace sdsim::testing

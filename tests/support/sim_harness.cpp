@@ -52,8 +52,9 @@ SimRun run_checked(const Scenario& scenario, bool with_request_log,
 
 void expect_near_theory(const std::string& what, const std::string& formula, double expected,
                         double measured, double tolerance) {
-  std::printf("[validation] %-36s formula: %-44s expected %-12.6g measured %-12.6g tolerance %.3g\n",
-              what.c_str(), formula.c_str(), expected, measured, tolerance);
+  std::printf(
+      "[validation] %-36s formula: %-44s expected %-12.6g measured %-12.6g tolerance %.3g\n",
+      what.c_str(), formula.c_str(), expected, measured, tolerance);
   EXPECT_LE(std::fabs(measured - expected), tolerance)
       << what << " (" << formula << "): expected " << expected << ", measured " << measured
       << ", tolerance " << tolerance;

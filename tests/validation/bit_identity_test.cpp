@@ -70,10 +70,11 @@ void expect_bit_identical(const std::string& yaml, std::uint64_t requests) {
   // Not EXPECT_EQ on the strings: gtest's line diff of two 10^4-line texts is quadratic.
   const bool identical = run.request_log == des_log.str();
   EXPECT_TRUE(identical) << first_difference(run.request_log, des_log.str());
-  std::printf("[validation] %llu requests, c = %d: sdsim and the heap DES logs are %s; "
-              "DES mean response %.17g s\n",
-              static_cast<unsigned long long>(requests), o.workers,
-              identical ? "identical to the bit" : "DIFFERENT", des.response_sum_s / des.completed);
+  std::printf(
+      "[validation] %llu requests, c = %d: sdsim and the heap DES logs are %s; "
+      "DES mean response %.17g s\n",
+      static_cast<unsigned long long>(requests), o.workers,
+      identical ? "identical to the bit" : "DIFFERENT", des.response_sum_s / des.completed);
 }
 
 TEST(BitIdentity, MM1ResponseTimesEqualTheHandWrittenDesToTheLastBit) {

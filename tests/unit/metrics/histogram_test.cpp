@@ -25,7 +25,7 @@ const double kBound = LatencyHistogram::relative_error_bound() + 1e-12;
 // Exact nearest-rank quantile of a sorted sample: the smallest value with at
 // least q of the samples at or below it, i.e. the ceil(q n)-th smallest
 // (1-based), at least the first.
-double exact_quantile(const std::vector<double> &sorted, double q) {
+double exact_quantile(const std::vector<double>& sorted, double q) {
   const auto n = static_cast<double>(sorted.size());
   auto rank = static_cast<std::size_t>(std::ceil(q * n));
   rank = std::clamp<std::size_t>(rank, 1, sorted.size());
@@ -37,12 +37,10 @@ double relative_error(double reported, double exact) {
 }
 
 // Adds every value, then checks each listed percentile against the exact one.
-void expect_percentiles_within_bound(std::vector<double> sample,
-                                     const std::vector<double> &qs,
-                                     const char *label) {
+void expect_percentiles_within_bound(std::vector<double> sample, const std::vector<double>& qs,
+                                     const char* label) {
   LatencyHistogram h;
-  for (double v : sample)
-    h.add(v);
+  for (double v : sample) h.add(v);
   std::sort(sample.begin(), sample.end());
   double worst = 0;
   for (double q : qs) {
@@ -51,43 +49,34 @@ void expect_percentiles_within_bound(std::vector<double> sample,
     const double exact = exact_quantile(sample, q);
     const double err = relative_error(*got, exact);
     worst = std::max(worst, err);
-    EXPECT_LE(err, kBound) << label << ": q=" << q << " reported " << *got
-                           << " exact " << exact;
+    EXPECT_LE(err, kBound) << label << ": q=" << q << " reported " << *got << " exact " << exact;
     EXPECT_LE(err, 0.01) << label << ": DESIGN.md's 1% bound, q=" << q;
   }
-  std::printf(
-      "[histogram] %-28s n=%zu  worst relative error %.5f%% (bound %.5f%%)\n",
-      label, sample.size(), 100 * worst,
-      100 * LatencyHistogram::relative_error_bound());
+  std::printf("[histogram] %-28s n=%zu  worst relative error %.5f%% (bound %.5f%%)\n", label,
+              sample.size(), 100 * worst, 100 * LatencyHistogram::relative_error_bound());
 }
 
-std::vector<double> draw(const Distribution &law, std::uint64_t seed,
-                         std::size_t n) {
+std::vector<double> draw(const Distribution& law, std::uint64_t seed, std::size_t n) {
   RandomStream rng(seed);
   std::vector<double> out(n);
-  for (auto &v : out)
-    v = law.sample(rng);
+  for (auto& v : out) v = law.sample(rng);
   return out;
 }
 
 TEST(LatencyHistogram, ErrorBoundIsTheDocumentedOneAndBelowOnePercent) {
-  EXPECT_NEAR(LatencyHistogram::relative_error_bound(),
-              std::sqrt(1.0 + 1.0 / 128) - 1, 1e-15);
+  EXPECT_NEAR(LatencyHistogram::relative_error_bound(), std::sqrt(1.0 + 1.0 / 128) - 1, 1e-15);
   EXPECT_NEAR(LatencyHistogram::relative_error_bound(), 0.0039, 0.0001);
   EXPECT_LT(LatencyHistogram::relative_error_bound(), 0.01);
 }
 
-TEST(LatencyHistogram,
-     ExponentialMillionSamplePercentilesMatchExactNearestRank) {
+TEST(LatencyHistogram, ExponentialMillionSamplePercentilesMatchExactNearestRank) {
   auto law = make_exponential(0.010);
-  expect_percentiles_within_bound(draw(*law, 11, 1'000'000),
-                                  {0.5, 0.9, 0.99, 0.999}, "exp(10ms)");
+  expect_percentiles_within_bound(draw(*law, 11, 1'000'000), {0.5, 0.9, 0.99, 0.999}, "exp(10ms)");
 }
 
 TEST(LatencyHistogram, LognormalMillionSamplePercentilesMatchExactNearestRank) {
   auto law = make_lognormal_median_p99(0.012, 0.080);
-  expect_percentiles_within_bound(draw(*law, 12, 1'000'000),
-                                  {0.5, 0.9, 0.99, 0.999},
+  expect_percentiles_within_bound(draw(*law, 12, 1'000'000), {0.5, 0.9, 0.99, 0.999},
                                   "lognormal(12ms, p99=80ms)");
 }
 
@@ -96,10 +85,8 @@ TEST(LatencyHistogram, HeavyTailedSampleEveryPermilleWithinBound) {
   // four.
   auto law = make_hyperexp(0.010, 4.0);
   std::vector<double> qs;
-  for (int k = 1; k <= 1000; ++k)
-    qs.push_back(k / 1000.0);
-  expect_percentiles_within_bound(draw(*law, 13, 200'000), qs,
-                                  "hyperexp(10ms, cv=4)");
+  for (int k = 1; k <= 1000; ++k) qs.push_back(k / 1000.0);
+  expect_percentiles_within_bound(draw(*law, 13, 200'000), qs, "hyperexp(10ms, cv=4)");
 }
 
 TEST(LatencyHistogram, ValuesOverElevenDecadesEveryPermilleWithinBound) {
@@ -108,11 +95,9 @@ TEST(LatencyHistogram, ValuesOverElevenDecadesEveryPermilleWithinBound) {
   // error far above 0.39%.
   RandomStream rng(14);
   std::vector<double> sample(300'000);
-  for (auto &v : sample)
-    v = std::pow(10.0, -7.0 + 11.0 * rng.uniform01());
+  for (auto& v : sample) v = std::pow(10.0, -7.0 + 11.0 * rng.uniform01());
   std::vector<double> qs;
-  for (int k = 1; k <= 1000; ++k)
-    qs.push_back(k / 1000.0);
+  for (int k = 1; k <= 1000; ++k) qs.push_back(k / 1000.0);
   expect_percentiles_within_bound(sample, qs, "log-uniform 1e-7..1e4 s");
 }
 
@@ -128,8 +113,7 @@ TEST(LatencyHistogram, EachValueLandsInABucketWithinBoundOverManyDecades) {
     h.add(v);
     h.add(1e6);
     const double got = *h.quantile(0.5);
-    ASSERT_LE(relative_error(got, v), kBound)
-        << "v=" << v << " reported " << got;
+    ASSERT_LE(relative_error(got, v), kBound) << "v=" << v << " reported " << got;
     ++checked;
   }
   EXPECT_GT(checked, 1800);
@@ -138,9 +122,8 @@ TEST(LatencyHistogram, EachValueLandsInABucketWithinBoundOverManyDecades) {
 TEST(LatencyHistogram, PowersOfTwoAndBucketEdgesWithinBound) {
   // Exact powers of two and values just below them sit on octave edges.
   for (int e = -23; e <= 13; ++e) {
-    for (double v :
-         {std::ldexp(1.0, e), std::nextafter(std::ldexp(1.0, e), 0.0),
-          std::ldexp(1.0 + 1.0 / 128, e), std::ldexp(1.0 + 127.0 / 128, e)}) {
+    for (double v : {std::ldexp(1.0, e), std::nextafter(std::ldexp(1.0, e), 0.0),
+                     std::ldexp(1.0 + 1.0 / 128, e), std::ldexp(1.0 + 127.0 / 128, e)}) {
       LatencyHistogram h;
       h.add(0);
       h.add(v);
@@ -154,16 +137,13 @@ TEST(LatencyHistogram, PowersOfTwoAndBucketEdgesWithinBound) {
 TEST(LatencyHistogram, NearestRankOnASmallSample) {
   // 1..10 ms, well apart: each percentile is the value of rank ceil(q n).
   LatencyHistogram h;
-  for (int i = 10; i >= 1; --i)
-    h.add(i * 1e-3);
-  auto near = [](double got, double want) {
-    return relative_error(got, want) <= kBound;
-  };
+  for (int i = 10; i >= 1; --i) h.add(i * 1e-3);
+  auto near = [](double got, double want) { return relative_error(got, want) <= kBound; };
   EXPECT_TRUE(near(*h.quantile(0.5), 5e-3)) << *h.quantile(0.5);
   EXPECT_TRUE(near(*h.quantile(0.1), 1e-3)) << *h.quantile(0.1);
   EXPECT_TRUE(near(*h.quantile(0.11), 2e-3)) << *h.quantile(0.11);
   EXPECT_TRUE(near(*h.quantile(0.9), 9e-3)) << *h.quantile(0.9);
-  EXPECT_EQ(*h.quantile(0.91), 10e-3); // the last rank is the exact maximum
+  EXPECT_EQ(*h.quantile(0.91), 10e-3);  // the last rank is the exact maximum
   EXPECT_EQ(*h.quantile(1.0), 10e-3);
   // Rank 1 (q = 0): the minimum's bucket, within the bound and never below the
   // minimum.
@@ -192,8 +172,7 @@ TEST(LatencyHistogram, EmptyGivesNulloptNotZero) {
   EXPECT_FALSE(h.mean().has_value());
   EXPECT_FALSE(h.min().has_value());
   EXPECT_FALSE(h.max().has_value());
-  for (double q : {0.0, 0.5, 0.99, 1.0})
-    EXPECT_FALSE(h.quantile(q).has_value()) << q;
+  for (double q : {0.0, 0.5, 0.99, 1.0}) EXPECT_FALSE(h.quantile(q).has_value()) << q;
   EXPECT_FALSE(h.fraction_above(0.1).has_value());
 }
 
@@ -204,18 +183,15 @@ TEST(LatencyHistogram, SingleSampleIsEveryPercentileExactly) {
   EXPECT_EQ(*h.mean(), 0.0123);
   EXPECT_EQ(*h.min(), 0.0123);
   EXPECT_EQ(*h.max(), 0.0123);
-  for (double q : {0.0, 0.001, 0.5, 0.9, 0.99, 0.999, 1.0})
-    EXPECT_EQ(*h.quantile(q), 0.0123) << q;
+  for (double q : {0.0, 0.001, 0.5, 0.9, 0.99, 0.999, 1.0}) EXPECT_EQ(*h.quantile(q), 0.0123) << q;
   EXPECT_EQ(*h.fraction_above(0.0), 1.0);
   EXPECT_EQ(*h.fraction_above(1.0), 0.0);
 }
 
 TEST(LatencyHistogram, ZerosAreCountedAndReportedAsZero) {
   LatencyHistogram h;
-  for (int i = 0; i < 60; ++i)
-    h.add(0.0);
-  for (int i = 0; i < 40; ++i)
-    h.add(0.5);
+  for (int i = 0; i < 60; ++i) h.add(0.0);
+  for (int i = 0; i < 40; ++i) h.add(0.5);
   EXPECT_EQ(h.count(), 100u);
   EXPECT_EQ(*h.min(), 0.0);
   EXPECT_EQ(*h.quantile(0.5), 0.0);
@@ -226,8 +202,7 @@ TEST(LatencyHistogram, ZerosAreCountedAndReportedAsZero) {
   EXPECT_DOUBLE_EQ(*h.fraction_above(0.0), 0.4);
 
   LatencyHistogram all_zero;
-  for (int i = 0; i < 10; ++i)
-    all_zero.add(0.0);
+  for (int i = 0; i < 10; ++i) all_zero.add(0.0);
   EXPECT_EQ(*all_zero.quantile(0.5), 0.0);
   EXPECT_EQ(*all_zero.quantile(1.0), 0.0);
   EXPECT_EQ(*all_zero.mean(), 0.0);
@@ -236,9 +211,9 @@ TEST(LatencyHistogram, ZerosAreCountedAndReportedAsZero) {
 
 TEST(LatencyHistogram, ExtremeValuesKeepExactMaxAndNegativeOrNanCountAsZero) {
   LatencyHistogram h;
-  h.add(1e-13); // below 2^-40 s: an exact zero for percentiles
-  h.add(1e12);  // above 2^30 s: top bucket, max exact
-  h.add(-1.0);  // broken caller: counted as 0
+  h.add(1e-13);  // below 2^-40 s: an exact zero for percentiles
+  h.add(1e12);   // above 2^30 s: top bucket, max exact
+  h.add(-1.0);   // broken caller: counted as 0
   h.add(std::nan(""));
   EXPECT_EQ(h.count(), 4u);
   EXPECT_EQ(*h.max(), 1e12);
@@ -256,10 +231,8 @@ TEST(LatencyHistogram, MergeEqualsAddingBothSamples) {
   const auto a = draw(*fast, 31, 50'000);
   const auto b = draw(*slow, 32, 30'000);
   LatencyHistogram ha, hb, both;
-  for (double v : a)
-    ha.add(v), both.add(v);
-  for (double v : b)
-    hb.add(v), both.add(v);
+  for (double v : a) ha.add(v), both.add(v);
+  for (double v : b) hb.add(v), both.add(v);
   both.add(0.0);
   LatencyHistogram zero;
   zero.add(0.0);
@@ -267,7 +240,7 @@ TEST(LatencyHistogram, MergeEqualsAddingBothSamples) {
   LatencyHistogram merged = ha;
   merged.merge(hb);
   merged.merge(zero);
-  merged.merge(LatencyHistogram{}); // merging an empty one changes nothing
+  merged.merge(LatencyHistogram{});  // merging an empty one changes nothing
   EXPECT_EQ(merged.count(), both.count());
   EXPECT_EQ(*merged.min(), *both.min());
   EXPECT_EQ(*merged.max(), *both.max());
@@ -289,8 +262,7 @@ TEST(LatencyHistogram, MergeEqualsAddingBothSamples) {
 
 TEST(LatencyHistogram, ResetForgetsEverything) {
   LatencyHistogram h;
-  for (double v : {0.0, 1e-6, 0.3, 40.0, 5e9})
-    h.add(v);
+  for (double v : {0.0, 1e-6, 0.3, 40.0, 5e9}) h.add(v);
   h.reset();
   EXPECT_EQ(h.count(), 0u);
   EXPECT_FALSE(h.mean().has_value());
@@ -300,14 +272,12 @@ TEST(LatencyHistogram, ResetForgetsEverything) {
   // After a reset it behaves as a fresh histogram (no leftover buckets, zeros
   // or extremes).
   LatencyHistogram fresh;
-  for (double v : {0.02, 0.03, 0.05})
-    h.add(v), fresh.add(v);
+  for (double v : {0.02, 0.03, 0.05}) h.add(v), fresh.add(v);
   EXPECT_EQ(h.count(), 3u);
   EXPECT_EQ(*h.min(), 0.02);
   EXPECT_EQ(*h.max(), 0.05);
   EXPECT_EQ(*h.mean(), *fresh.mean());
-  for (double q : {0.1, 0.34, 0.5, 0.67, 1.0})
-    EXPECT_EQ(*h.quantile(q), *fresh.quantile(q)) << q;
+  for (double q : {0.1, 0.34, 0.5, 0.67, 1.0}) EXPECT_EQ(*h.quantile(q), *fresh.quantile(q)) << q;
   EXPECT_EQ(*h.fraction_above(1e-3), 1.0);
 }
 
@@ -315,21 +285,17 @@ TEST(LatencyHistogram, FractionAboveIsExactUpToOneBucket) {
   auto law = make_exponential(0.1);
   std::vector<double> sample = draw(*law, 41, 200'000);
   LatencyHistogram h;
-  for (double v : sample)
-    h.add(v);
+  for (double v : sample) h.add(v);
   for (double t : {1e-4, 0.01, 0.05, 0.1, 0.3, 1.0}) {
-    const double exact =
-        static_cast<double>(std::count_if(sample.begin(), sample.end(),
-                                          [t](double v) { return v > t; })) /
-        static_cast<double>(sample.size());
+    const double exact = static_cast<double>(std::count_if(sample.begin(), sample.end(),
+                                                           [t](double v) { return v > t; })) /
+                         static_cast<double>(sample.size());
     // Resolution: the samples in the threshold's bucket, [t/(1+1/128),
     // t(1+1/128)] at most.
     const double slack =
-        static_cast<double>(std::count_if(sample.begin(), sample.end(),
-                                          [t](double v) {
-                                            return v >= t / (1 + 1.0 / 128) &&
-                                                   v <= t * (1 + 1.0 / 128);
-                                          })) /
+        static_cast<double>(std::count_if(
+            sample.begin(), sample.end(),
+            [t](double v) { return v >= t / (1 + 1.0 / 128) && v <= t * (1 + 1.0 / 128); })) /
         static_cast<double>(sample.size());
     const double got = *h.fraction_above(t);
     EXPECT_LE(std::fabs(got - exact), slack + 1e-12) << "t=" << t;
@@ -341,5 +307,5 @@ TEST(LatencyHistogram, FractionAboveIsExactUpToOneBucket) {
   EXPECT_EQ(*h.fraction_above(1e6), 0.0);
 }
 
-} // namespace
-} // namespace sdsim
+}  // namespace
+}  // namespace sdsim

@@ -19,7 +19,7 @@ using nlohmann::json;
 // Window figures by (window start, metric).
 using WindowRows = std::map<std::pair<double, std::string>, double>;
 
-void close(StationStats &s, double start, double end, WindowRows &rows) {
+void close(StationStats& s, double start, double end, WindowRows& rows) {
   s.close_window(start, end, [&](std::string_view metric, double v) {
     rows[{start, std::string(metric)}] = v;
   });
@@ -43,39 +43,39 @@ struct HandTrace {
   HandTrace() {
     clock.warmup = 10;
     close(s, 0, 5, rows);
-    s.arrived(8); // A
+    s.arrived(8);  // A
     s.started(8, 8, false);
-    s.arrived(9); // B
+    s.arrived(9);  // B
     s.queued(9);
-    s.mark_interval_start(10); // warm-up mark
+    s.mark_interval_start(10);  // warm-up mark
     close(s, 5, 10, rows);
-    s.arrived(11); // C
+    s.arrived(11);  // C
     s.rejected(11, 11);
-    s.finished(12, 8, 4); // A
+    s.finished(12, 8, 4);  // A
     s.departed(12, 8);
-    s.started(12, 9, true); // B
-    s.arrived(13);          // D
+    s.started(12, 9, true);  // B
+    s.arrived(13);           // D
     s.queued(13);
     close(s, 10, 15, rows);
-    s.finished(15, 9, 3); // B
+    s.finished(15, 9, 3);  // B
     s.departed(15, 9);
-    s.started(15, 13, true); // D
+    s.started(15, 13, true);  // D
     s.finished(17, 13, 2);
-    s.arrived(17.5); // E
+    s.arrived(17.5);  // E
     s.started(17.5, 17.5, false);
-    s.departed(18, 13); // D's reply leaves
+    s.departed(18, 13);  // D's reply leaves
     s.finished(18.5, 17.5, 1);
     s.departed(18.5, 17.5);
-    s.arrived(19); // F
+    s.arrived(19);  // F
     s.started(19, 19, false);
-    clock.stop = 20; // clients stop issuing
+    clock.stop = 20;  // clients stop issuing
     s.mark_interval_end(20);
     close(s, 15, 20, rows);
-    s.arrived(21); // G
+    s.arrived(21);  // G
     s.queued(21);
-    s.finished(22, 19, 3); // F
+    s.finished(22, 19, 3);  // F
     s.departed(22, 19);
-    s.started(22, 21, true); // G
+    s.started(22, 21, true);  // G
     s.finished(23, 21, 1);
     s.departed(23, 21);
     close(s, 20, 25, rows);
@@ -89,9 +89,9 @@ TEST(StationStats, CountsOnlyArrivalsInTheMeasuredInterval) {
   EXPECT_EQ(j["replicas"], 1);
   EXPECT_EQ(j["workers_per_replica"], 1);
   EXPECT_EQ(j["arrivals"],
-            4u); // C, D, E, F (not A, B before warm-up; not G after stop)
+            4u);  // C, D, E, F (not A, B before warm-up; not G after stop)
   EXPECT_DOUBLE_EQ(j["arrival_rate_per_s"].get<double>(), 4.0 / 10);
-  EXPECT_EQ(j["rejected"], 1u); // C
+  EXPECT_EQ(j["rejected"], 1u);  // C
   EXPECT_DOUBLE_EQ(j["rejection_ratio"].get<double>(), 0.25);
 }
 
@@ -100,7 +100,7 @@ TEST(StationStats, LevelsIntegrateOverWarmupToStopOnly) {
   const json j = t.s.summary_json();
   // Busy over [10, 20]: A 10-12, B 12-15, D 15-17, E 17.5-18.5, F 19-20 = 9 s.
   EXPECT_DOUBLE_EQ(j["utilisation"].get<double>(), 0.9);
-  EXPECT_DOUBLE_EQ(j["cpu_utilisation"].get<double>(), 0.9); // cores == workers
+  EXPECT_DOUBLE_EQ(j["cpu_utilisation"].get<double>(), 0.9);  // cores == workers
   EXPECT_DOUBLE_EQ(j["mean_busy_workers"].get<double>(), 0.9);
   // Waiting room over [10, 20]: B 10-12, D 13-15 = 4 request-seconds (B's 9-10
   // and G's 21-22 are outside).
@@ -114,7 +114,7 @@ TEST(StationStats, ServiceAndQueueWaitOfCountedRequests) {
   // counted).
   EXPECT_DOUBLE_EQ(j["mean_service_s"].get<double>(), 2.0);
   // Waits of D, E, F: 2, 0, 0 s (B's 3 s wait is before the warm-up).
-  const json &w = j["queue_wait"];
+  const json& w = j["queue_wait"];
   EXPECT_EQ(w["count"], 3u);
   EXPECT_NEAR(w["mean_ms"].get<double>(), 2000.0 / 3, 1e-9);
   EXPECT_EQ(w["min_ms"].get<double>(), 0.0);
@@ -127,7 +127,7 @@ TEST(StationStats, ServiceAndQueueWaitOfCountedRequests) {
 TEST(StationStats, LocalLittlesLawFiguresByHand) {
   HandTrace t;
   const json j = t.s.summary_json();
-  const json &l = j["local"];
+  const json& l = j["local"];
   // In the station (waiting + in service) over [10, 20]: A 2, B 5, D 4, E 1, F
   // 1 = 13.
   EXPECT_DOUBLE_EQ(l["L_measured"].get<double>(), 1.3);
@@ -141,7 +141,7 @@ TEST(StationStats, LocalLittlesLawFiguresByHand) {
 TEST(StationStats, ResidenceLittlesLawFiguresByHand) {
   HandTrace t;
   const json j = t.s.summary_json();
-  const json &r = j["residence"];
+  const json& r = j["residence"];
   // Until the reply leaves, over [10, 20]: A 2, B 5, D 5 (13-18), E 1, F 1
   // = 14.
   EXPECT_DOUBLE_EQ(r["L_measured"].get<double>(), 1.4);
@@ -150,7 +150,7 @@ TEST(StationStats, ResidenceLittlesLawFiguresByHand) {
   EXPECT_DOUBLE_EQ(r["lambda_W"].get<double>(), 0.9);
   EXPECT_DOUBLE_EQ(r["ratio"].get<double>(), 1.4 / 0.9);
   // The latency block holds the requests that were served: D, E, F.
-  const json &lat = r["latency"];
+  const json& lat = r["latency"];
   EXPECT_EQ(lat["count"], 3u);
   EXPECT_DOUBLE_EQ(lat["mean_ms"].get<double>(), 3000.0);
   EXPECT_DOUBLE_EQ(lat["min_ms"].get<double>(), 1000.0);
@@ -159,7 +159,7 @@ TEST(StationStats, ResidenceLittlesLawFiguresByHand) {
 
 TEST(StationStats, WindowsCoverTheWholeTimelineWarmupIncluded) {
   HandTrace t;
-  auto at = [&](double start, const char *metric) {
+  auto at = [&](double start, const char* metric) {
     auto it = t.rows.find({start, metric});
     EXPECT_NE(it, t.rows.end()) << start << " " << metric;
     return it == t.rows.end() ? -1.0 : it->second;
@@ -247,15 +247,14 @@ TEST(StationStats, CpuUtilisationWhenWorkersOutnumberCores) {
   }
   s.cpu_busy(0, 2);
   s.cpu_busy(10, -2);
-  for (int i = 0; i < 4; ++i)
-    s.finished(10, 0, 5);
+  for (int i = 0; i < 4; ++i) s.finished(10, 0, 5);
   clock.stop = 20;
   s.mark_interval_end(20);
   const json j = s.summary_json();
   EXPECT_DOUBLE_EQ(j["utilisation"].get<double>(),
-                   0.5); // 4 of 4 workers half the time
+                   0.5);  // 4 of 4 workers half the time
   EXPECT_DOUBLE_EQ(j["cpu_utilisation"].get<double>(),
-                   0.5); // 2 of 2 cores half the time
+                   0.5);  // 2 of 2 cores half the time
   EXPECT_EQ(j["cores_per_replica"], 2);
 }
 
@@ -287,11 +286,10 @@ TEST(StationStats, SaturatedBoundedQueueIsSteady) {
   s.started(0, 0, false);
   for (int i = 0; i < 5; ++i) {
     s.arrived(0);
-    s.queued(0); // full waiting room, flat
+    s.queued(0);  // full waiting room, flat
   }
   WindowRows rows;
-  for (int w = 0; w < 50; ++w)
-    close(s, w, w + 1, rows);
+  for (int w = 0; w < 50; ++w) close(s, w, w + 1, rows);
   clock.stop = 50;
   s.mark_interval_end(50);
   std::string why;
@@ -303,7 +301,7 @@ TEST(StationStats, SaturatedBoundedQueueIsSteady) {
 // always busy and the waiting room is bounded (a large capacity, not yet
 // reached), so only the trend rule can flag it.
 template <class Level>
-bool growing_queue_is_flagged(Level level, std::string *why) {
+bool growing_queue_is_flagged(Level level, std::string* why) {
   MeasureClock clock;
   StationStats s("filling", StationShape{"service", 1, 1, 1, true}, clock);
   s.mark_interval_start(0);
@@ -313,8 +311,7 @@ bool growing_queue_is_flagged(Level level, std::string *why) {
   WindowRows rows;
   for (int step = 0; step <= 1000; ++step) {
     const double now = step * 0.1;
-    if (step > 0 && step % 10 == 0)
-      close(s, now - 1, now, rows);
+    if (step > 0 && step % 10 == 0) close(s, now - 1, now, rows);
     const int want = static_cast<int>(level(now) + 0.5);
     for (; in_queue < want; ++in_queue) {
       s.arrived(now);
@@ -328,8 +325,8 @@ bool growing_queue_is_flagged(Level level, std::string *why) {
 
 TEST(StationStats, QueueThatStartsGrowingMidRunIsFlagged) {
   std::string why;
-  EXPECT_TRUE(growing_queue_is_flagged(
-      [](double t) { return t < 50 ? 0.0 : 8.0 * (t - 50); }, &why));
+  EXPECT_TRUE(
+      growing_queue_is_flagged([](double t) { return t < 50 ? 0.0 : 8.0 * (t - 50); }, &why));
   EXPECT_NE(why.find("filling"), std::string::npos) << why;
 }
 
@@ -339,8 +336,7 @@ TEST(StationStats, QueueThatGrowsThroughTheWholeRunIsFlagged) {
   // steady 4 requests/s from 5 to 405 is the plainest case of a queue growing
   // through the run.
   std::string why;
-  EXPECT_TRUE(
-      growing_queue_is_flagged([](double t) { return 5.0 + 4.0 * t; }, &why))
+  EXPECT_TRUE(growing_queue_is_flagged([](double t) { return 5.0 + 4.0 * t; }, &why))
       << "a queue growing linearly from 5 to 405 over the measured interval "
          "was not flagged "
          "(station_stats.cpp: growth > max(10, 2 x mean) can never hold for "
@@ -350,9 +346,8 @@ TEST(StationStats, QueueThatGrowsThroughTheWholeRunIsFlagged) {
 
 TEST(StationStats, FlatQueueIsNotFlagged) {
   std::string why;
-  EXPECT_FALSE(growing_queue_is_flagged([](double) { return 20.0; }, &why))
-      << why;
+  EXPECT_FALSE(growing_queue_is_flagged([](double) { return 20.0; }, &why)) << why;
 }
 
-} // namespace
-} // namespace sdsim
+}  // namespace
+}  // namespace sdsim

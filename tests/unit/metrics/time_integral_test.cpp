@@ -35,7 +35,7 @@ TEST(TimeIntegral, ReadingTheAreaDoesNotChangeIt) {
   t.add(0.0, 1);
   EXPECT_DOUBLE_EQ(t.area_at(2.0), 2.0);
   EXPECT_DOUBLE_EQ(t.area_at(5.0), 5.0);
-  EXPECT_DOUBLE_EQ(t.area_at(2.0), 2.0); // pure read: no state moved to t = 5
+  EXPECT_DOUBLE_EQ(t.area_at(2.0), 2.0);  // pure read: no state moved to t = 5
   t.add(5.0, -1);
   EXPECT_DOUBLE_EQ(t.area_at(10.0), 5.0);
 }
@@ -57,7 +57,7 @@ TEST(TimeIntegral, TimeAverageBetweenTwoInstants) {
   // 4/6.
   TimeIntegral t;
   t.add(10.0, 1);
-  const double a12 = 2.0; // what area_at(12) will be: the level is 1 since 10
+  const double a12 = 2.0;  // what area_at(12) will be: the level is 1 since 10
   t.add(14.0, -1);
   t.add(16.0, 1);
   const double a18 = t.area_at(18.0);
@@ -70,10 +70,10 @@ TEST(TimeIntegral, TimeAverageBetweenTwoInstants) {
 TEST(TimeIntegral, FractionalLevelsAndNegativeExcursions) {
   TimeIntegral t;
   t.add(0.5, 0.25);
-  t.add(1.5, 0.5);  // 0.75
-  t.add(2.0, -1.0); // -0.25 (a level may dip below zero transiently; the area
-                    // follows it)
-  t.add(4.0, 0.25); // 0
+  t.add(1.5, 0.5);   // 0.75
+  t.add(2.0, -1.0);  // -0.25 (a level may dip below zero transiently; the area
+                     // follows it)
+  t.add(4.0, 0.25);  // 0
   EXPECT_DOUBLE_EQ(t.level(), 0.0);
   EXPECT_DOUBLE_EQ(t.area_at(4.0), 0.25 * 1 + 0.75 * 0.5 - 0.25 * 2);
 }
@@ -88,5 +88,5 @@ TEST(TimeIntegral, ManySmallStepsAccumulateWithoutDrift) {
   EXPECT_NEAR(t.area_at(2000.0), 1000.0, 1e-6);
 }
 
-} // namespace
-} // namespace sdsim
+}  // namespace
+}  // namespace sdsim

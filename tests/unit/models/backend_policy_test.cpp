@@ -16,11 +16,10 @@ namespace {
 // Critical values of the chi-square law at p = 0.001 (so a correct policy fails
 // with probability 1e-3 for a given seed; the seeds are fixed, so the test is
 // deterministic).
-constexpr double kChi2Crit7 = 24.322;  // 7 degrees of freedom
-constexpr double kChi2Crit63 = 103.44; // 63 degrees of freedom
+constexpr double kChi2Crit7 = 24.322;   // 7 degrees of freedom
+constexpr double kChi2Crit63 = 103.44;  // 63 degrees of freedom
 
-double chi_square(const std::vector<std::uint64_t> &counts,
-                  double expected_each) {
+double chi_square(const std::vector<std::uint64_t>& counts, double expected_each) {
   double x = 0;
   for (auto c : counts) {
     const double d = static_cast<double>(c) - expected_each;
@@ -32,18 +31,15 @@ double chi_square(const std::vector<std::uint64_t> &counts,
 TEST(RoundRobinPolicy, CyclesThroughEveryBackendInOrder) {
   for (std::size_t n = 1; n <= 7; ++n) {
     RoundRobinPolicy p(n);
-    for (std::size_t i = 0; i < 5 * n + 3; ++i)
-      ASSERT_EQ(p.pick(), i % n) << "n=" << n;
+    for (std::size_t i = 0; i < 5 * n + 3; ++i) ASSERT_EQ(p.pick(), i % n) << "n=" << n;
   }
 }
 
 TEST(RoundRobinPolicy, EveryBackendGetsExactlyItsShare) {
   RoundRobinPolicy p(5);
   std::vector<int> counts(5, 0);
-  for (int i = 0; i < 1000; ++i)
-    ++counts[p.pick()];
-  for (int c : counts)
-    EXPECT_EQ(c, 200);
+  for (int i = 0; i < 1000; ++i) ++counts[p.pick()];
+  for (int c : counts) EXPECT_EQ(c, 200);
 }
 
 TEST(RandomPolicy, PicksAreInRangeAndUniform) {
@@ -57,9 +53,10 @@ TEST(RandomPolicy, PicksAreInRangeAndUniform) {
     ++counts[b];
   }
   const double x = chi_square(counts, static_cast<double>(kPicks) / kBackends);
-  std::printf("[random policy] chi-square %.2f with 7 dof (critical value at "
-              "p=0.001: %.2f)\n",
-              x, kChi2Crit7);
+  std::printf(
+      "[random policy] chi-square %.2f with 7 dof (critical value at "
+      "p=0.001: %.2f)\n",
+      x, kChi2Crit7);
   EXPECT_LT(x, kChi2Crit7);
 }
 
@@ -67,9 +64,8 @@ TEST(RandomPolicy, UniformForANonPowerOfTwoCount) {
   // 3 backends: a modulo-biased or power-of-two-masked choice would show here.
   RandomPolicy p(3, RandomStream(2, "lb", "backend_choice"));
   std::vector<std::uint64_t> counts(3, 0);
-  for (int i = 0; i < 60'000; ++i)
-    ++counts[p.pick()];
-  EXPECT_LT(chi_square(counts, 20'000), 13.816); // 2 dof, p = 0.001
+  for (int i = 0; i < 60'000; ++i) ++counts[p.pick()];
+  EXPECT_LT(chi_square(counts, 20'000), 13.816);  // 2 dof, p = 0.001
 }
 
 TEST(RandomPolicy, ConsecutivePicksAreIndependent) {
@@ -109,9 +105,8 @@ TEST(RandomPolicy, SameKeyReproducesDifferentKeysDiffer) {
 
 TEST(RandomPolicy, SingleBackendAlwaysZero) {
   RandomPolicy p(1, RandomStream(5));
-  for (int i = 0; i < 100; ++i)
-    ASSERT_EQ(p.pick(), 0u);
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(p.pick(), 0u);
 }
 
-} // namespace
-} // namespace sdsim
+}  // namespace
+}  // namespace sdsim

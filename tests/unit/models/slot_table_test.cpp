@@ -30,7 +30,7 @@ TEST(SlotTable, AcquireGivesFreshLiveSlots) {
     EXPECT_TRUE(t[s].live);
     EXPECT_EQ(t[s].gen, 0u);
     EXPECT_TRUE(t.is_current(s, 0));
-    EXPECT_EQ(t[s].value.id, -1); // default value
+    EXPECT_EQ(t[s].value.id, -1);  // default value
   }
 }
 
@@ -46,7 +46,7 @@ TEST(SlotTable, ReleaseBumpsGenerationAndClearsTheValue) {
   // A late reference (generation 0) to the released slot is stale, and so is
   // any other.
   EXPECT_FALSE(t.is_current(s, 0));
-  EXPECT_FALSE(t.is_current(s, 1)); // not live
+  EXPECT_FALSE(t.is_current(s, 1));  // not live
 }
 
 TEST(SlotTable, ReusedSlotRejectsTheOldGeneration) {
@@ -55,10 +55,9 @@ TEST(SlotTable, ReusedSlotRejectsTheOldGeneration) {
   const auto old_gen = t[s].gen;
   t.release(s);
   const auto again = t.acquire();
-  EXPECT_EQ(again, s); // reused, not grown
+  EXPECT_EQ(again, s);  // reused, not grown
   EXPECT_EQ(t.capacity(), 1u);
-  EXPECT_FALSE(t.is_current(s, old_gen))
-      << "a late reply to the old record must be stale";
+  EXPECT_FALSE(t.is_current(s, old_gen)) << "a late reply to the old record must be stale";
   EXPECT_TRUE(t.is_current(s, t[s].gen));
   EXPECT_EQ(t[s].gen, old_gen + 1);
 }
@@ -88,15 +87,14 @@ TEST(SlotTable, ChurnKeepsCapacityAtThePeakAndLiveCountExact) {
     }
   }
   EXPECT_EQ(t.live(), 0u);
-  EXPECT_EQ(t.capacity(), 10u); // no growth once warm
-  for (std::uint32_t s = 0; s < 10; ++s)
-    EXPECT_EQ(t[s].gen, 100u);
+  EXPECT_EQ(t.capacity(), 10u);  // no growth once warm
+  for (std::uint32_t s = 0; s < 10; ++s) EXPECT_EQ(t[s].gen, 100u);
 }
 
 TEST(SlotTable, PackUnpackRoundTrip) {
   for (std::uint32_t slot : {0u, 1u, 12345u, 0x7fffffffu, 0xffffffffu})
     for (std::uint32_t gen : {0u, 1u, 999u, 0x80000000u, 0xffffffffu}) {
-      void *p = pack_slot(slot, gen);
+      void* p = pack_slot(slot, gen);
       EXPECT_EQ(unpack_slot(p), slot) << slot << "/" << gen;
       EXPECT_EQ(unpack_gen(p), gen) << slot << "/" << gen;
     }
@@ -105,13 +103,13 @@ TEST(SlotTable, PackUnpackRoundTrip) {
 TEST(SlotTable, PackedReferenceDetectsReuse) {
   SlotTable<Rec> t;
   const auto s = t.acquire();
-  void *stale = pack_slot(s, t[s].gen);
+  void* stale = pack_slot(s, t[s].gen);
   t.release(s);
   const auto s2 = t.acquire();
-  void *fresh = pack_slot(s2, t[s2].gen);
+  void* fresh = pack_slot(s2, t[s2].gen);
   EXPECT_FALSE(t.is_current(unpack_slot(stale), unpack_gen(stale)));
   EXPECT_TRUE(t.is_current(unpack_slot(fresh), unpack_gen(fresh)));
 }
 
-} // namespace
-} // namespace sdsim
+}  // namespace
+}  // namespace sdsim
