@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -55,15 +58,34 @@ std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
 
 INSTANTIATE_TEST_SUITE_P(All, ExampleScenario, ::testing::ValuesIn(all_scenarios()), test_name);
 
-TEST(Determinism, SameSeedGivesIdenticalBytesAndAnotherSeedDiffers) {
-  auto s = load_file(source_path("scenarios/examples/mm1.yaml"));
+// The request log has every issued request exactly once, in end order. (Determinism across
+// runs needs two processes: tests/scenarios/cli_test.cpp, DeterminismAcrossProcesses.)
+TEST(RequestLog, HasEveryRequestOnceInEndOrder) {
+  auto s = load_file(source_path("scenarios/examples/web-service.yaml"));
   ASSERT_TRUE(s);
-  shorten(*s, 100.0, 0);
-  const SimRun a = run_checked(*s, true);
-  // A second engine in the same process is not possible (SimGrid: one per process), so the
-  // second and third runs are separate processes: see DeterminismAcrossProcesses in
-  // tests/scenarios/cli_test.cpp. Here: the request log is complete and ordered.
-  EXPECT_NE(a.request_log.find("users,0,"), std::string::npos);
+  shorten(*s, 20.0, 0);
+  const SimRun run = run_checked(*s, true);
+  std::istringstream in(run.request_log);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "client,request,issued_s,ended_s,outcome");
+  std::set<std::uint64_t> ids;
+  double last_end = 0;
+  std::size_t lines = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    std::vector<std::string> f;
+    std::string cell;
+    std::istringstream ls(line);
+    while (std::getline(ls, cell, ',')) f.push_back(cell);
+    ASSERT_EQ(f.size(), 5u) << line;
+    EXPECT_TRUE(ids.insert(std::stoull(f[1])).second) << "request logged twice: " << line;
+    const double end = std::strtod(f[3].c_str(), nullptr);
+    EXPECT_GE(end, last_end) << line;
+    EXPECT_GE(end, std::strtod(f[2].c_str(), nullptr)) << line;
+    last_end = end;
+  }
+  EXPECT_EQ(lines, run.summary["run"]["requests_issued_total"].get<std::uint64_t>());
 }
 
 }  // namespace
