@@ -101,6 +101,11 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
 
   nlohmann::json warnings = nlohmann::json::array();
   for (const auto& w : metrics.warnings()) warnings.push_back(w);
+  if (measured_length <= 0)
+    warnings.push_back("nothing was measured: clients stopped issuing (after " +
+                       std::to_string(control.issued()) + " requests) before the warm-up (" +
+                       format_seconds(scenario.warmup) +
+                       ") ended; raise `requests` or lower `warmup`");
   if (control.drain_limit_hit())
     warnings.push_back("the drain limit (" + format_seconds(control.drain_limit()) +
                        ") passed with requests still open: they are counted as unfinished");
