@@ -186,6 +186,11 @@ int run(const Args& a) {
         "\nwrote %s/{summary.json,timeseries.csv}; %.3g requests in %.3g s wall (%.3g req/s)\n",
         dir.string().c_str(), static_cast<double>(result.issued), result.wall_seconds, rate);
   }
+  if (result.stalled) {
+    std::cerr << "sdsim: the run was stopped: simulated time did not advance (see the warning "
+                 "in summary.json)\n";
+    return kExitRunFailed;
+  }
   if (result.deadlock) {
     std::cerr << "sdsim: SimGrid reported a deadlock: this is a bug in sdsim, please report it\n";
     return kExitRunFailed;

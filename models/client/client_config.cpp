@@ -32,6 +32,8 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
       if (auto rate = a.quantity(key, Dimension::kRate)) {
         if (*rate <= 0)
           a.error_at(key, std::string(key) + ": the rate must be > 0");
+        else if (*rate < 1e-9 || *rate > 1e9)
+          a.error_at(key, std::string(key) + ": the rate must be between 1e-9/s and 1e9/s");
         else {
           c->rate = *rate;
           if (poisson) c->interarrival = make_exponential(1.0 / *rate);

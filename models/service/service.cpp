@@ -14,15 +14,17 @@ Service::Service(const ServiceConfig& config, SimContext& ctx)
     : Component(config.name),
       config_(config),
       ctx_(ctx),
-      stats_(ctx.metrics.add_station(config.name,
-                                     StationShape{"service", config.replicas, config.workers,
-                                                  config.cores > 0 ? config.cores : config.workers,
-                                                  config.queue_capacity.has_value()})),
+      stats_(ctx.metrics.add_station(
+          config.name,
+          StationShape{"service", config.replicas, config.workers,
+                       config.cores > 0 || config.workers > 0 ? config.effective_cores() : 0,
+                       config.queue_capacity.has_value(),
+                       config.mode() == ServiceConfig::Mode::kCpu})),
       service_rng_(ctx.stream(config.name, "service_time")),
       mode_(config.mode()) {
-  const int cores = config.cores > 0 ? config.cores : std::max(config.workers, 1);
   for (int i = 0; i < config.replicas; ++i) {
-    Host& h = ctx.platform.add_host(config.name + "[" + std::to_string(i) + "]", cores);
+    Host& h = ctx.platform.add_host(config.name + "[" + std::to_string(i) + "]",
+                                    config.effective_cores());
     replicas_.push_back(std::make_unique<ServiceReplica>(*this, h));
   }
 }

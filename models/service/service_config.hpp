@@ -2,6 +2,7 @@
 // waiting room and a service-time law. docs/models/service.md describes the semantics.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -26,6 +27,8 @@ struct ServiceConfig final : ComponentConfig {
     kCpu,    // workers can outnumber cores: service is a SimGrid exec (CPU sharing)
   };
   Mode mode() const;
+  // Cores of each replica's host: `cores`, or one per worker (at least 1).
+  int effective_cores() const { return cores > 0 ? cores : std::max(workers, 1); }
 
   std::unique_ptr<Component> build(SimContext& ctx) const override;
 };

@@ -28,7 +28,7 @@ Seconds Scenario::drain_limit(Seconds issue_time) const {
     longest = std::max(longest.value_or(0), *w);
   }
   if (longest) return *longest;
-  return 0.1 * issue_time;
+  return std::max(0.1 * issue_time, 1.0);
 }
 
 namespace {

@@ -32,7 +32,8 @@ struct Scenario {
   std::vector<std::unique_ptr<ComponentConfig>> components;
 
   // The drain limit in force: `drain` if given; else the longest client request wait
-  // (timeouts); else 10% of the issuing time (duration, or `issue_time` for `requests`).
+  // (timeouts); else 10% of the issuing time (duration, or `issue_time` for `requests`), and
+  // at least 1 s.
   Seconds drain_limit(Seconds issue_time) const;
 };
 

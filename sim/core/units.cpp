@@ -216,6 +216,8 @@ std::optional<double> parse_quantity(std::string_view text, Dimension dim, std::
     }
   }
   if (unit != nullptr) value = value * unit->multiply / unit->divide;
+  if (!std::isfinite(value))
+    return fail(begin, "number out of range: '" + std::string(trimmed) + "'");
   return value;
 }
 

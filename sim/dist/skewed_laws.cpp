@@ -51,7 +51,7 @@ class HyperExponential final : public Distribution {
     const double c2 = cv * cv;
     const double q = std::sqrt((c2 - 1.0) / (c2 + 1.0));
     p1_ = 0.5 * (1.0 + q);
-    p2_ = 0.5 * (1.0 - q);  // not 1 - p1_: keeps precision when cv is large
+    p2_ = 1.0 / ((c2 + 1.0) * (1.0 + q));  // = (1 - q) / 2 without cancellation for large cv
     rate1_ = 2.0 * p1_ / mean;
     rate2_ = 2.0 * p2_ / mean;
   }
@@ -117,6 +117,10 @@ ArgumentCheck check_hyperexp(double mean, double cv, Dimension dim) {
   if (!(cv >= 1 && std::isfinite(cv))) {
     return ArgumentProblem{"cv", "hyperexp cv must be >= 1, got " + shortest(cv) +
                                      " (use erlang or gamma for cv < 1)"};
+  }
+  if (cv > 1000) {
+    return ArgumentProblem{"cv", "hyperexp cv must be <= 1000, got " + shortest(cv) +
+                                     " (a longer tail needs a run far too long to converge)"};
   }
   return std::nullopt;
 }

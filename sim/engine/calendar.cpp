@@ -5,34 +5,24 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdio>
+#include <cstdlib>
 
 namespace sdsim {
 
 namespace sgt = simgrid::kernel::timer;
-
-class Calendar::ClosureTarget final : public EventTarget {
- public:
-  explicit ClosureTarget(std::function<void()> fn) : fn_(std::move(fn)) {}
-  void fire(std::uint32_t, void*) override {
-    fn_();
-    delete this;
-  }
-  void drop() { delete this; }
-
- private:
-  std::function<void()> fn_;
-};
-
-namespace {
-constexpr std::uint32_t kClosureTag = 0xC1050000u;
-}
 
 Calendar::Calendar() { heap_.reserve(1024); }
 
 Calendar::~Calendar() { clear(); }
 
 void Calendar::at(Seconds date, EventTarget* target, std::uint32_t tag, void* data) {
-  assert(date >= now_ && "events cannot be scheduled in the past");
+  if (!(date >= now_)) {  // also NaN: a broken invariant of the engine or a model
+    std::fprintf(stderr,
+                 "sdsim: internal error: event (tag %u) scheduled at %.17g, before now (%.17g)\n",
+                 tag, date, now_);
+    std::abort();
+  }
   if (firing_ && date == now_) {
     due_now_.push_back({date, seq_++, target, tag, data});
     return;
@@ -42,10 +32,6 @@ void Calendar::at(Seconds date, EventTarget* target, std::uint32_t tag, void* da
   // While firing, on_timer re-arms once at the end; otherwise arm only if this event is
   // earlier than the pending timer.
   if (!firing_ && (timer_ == nullptr || date < timer_date_)) arm();
-}
-
-void Calendar::at(Seconds date, std::function<void()> fn) {
-  at(date, new ClosureTarget(std::move(fn)), kClosureTag, nullptr);
 }
 
 void Calendar::arm() {
@@ -64,6 +50,7 @@ void Calendar::on_timer(Seconds date) {
   assert(simgrid::s4u::Engine::get_clock() >= date);
   ++rounds_;
   firing_ = true;
+  std::uint64_t batch = 0;
   // Fire everything due at this date, including events scheduled for this same date by the
   // events being fired (zero-delay hops), in (date, seq) order.
   for (;;) {
@@ -81,6 +68,7 @@ void Calendar::on_timer(Seconds date) {
     now_ = e.date;
     ++fired_;
     e.target->fire(e.tag, e.data);
+    if (++batch == kStallEvents && on_stall_) on_stall_(now_);
   }
   firing_ = false;
   arm();
@@ -93,10 +81,6 @@ void Calendar::clear() {
     static_cast<sgt::Timer*>(timer_)->remove();
     timer_ = nullptr;
   }
-  for (const Event& e : heap_)
-    if (e.tag == kClosureTag) static_cast<ClosureTarget*>(e.target)->drop();
-  for (const Event& e : due_now_)
-    if (e.tag == kClosureTag) static_cast<ClosureTarget*>(e.target)->drop();
   heap_.clear();
   due_now_.clear();
 }

@@ -41,9 +41,6 @@ class Calendar {
   void after(Seconds delay, EventTarget* target, std::uint32_t tag, void* data = nullptr) {
     at(now_ + delay, target, tag, data);
   }
-  // For rare, non-hot-path work: a closure. Allocates.
-  void at(Seconds date, std::function<void()> fn);
-
   // Drops every pending event and the SimGrid timer: the run ends when SimGrid has nothing
   // else to do. Used at the end of a run (drain over).
   void clear();
@@ -51,6 +48,12 @@ class Calendar {
   std::size_t pending() const { return heap_.size() + due_now_.size(); }
   std::uint64_t fired() const { return fired_; }
   std::uint64_t rounds() const { return rounds_; }
+
+  // Called when simulated time stops advancing: more than kStallEvents events fire at one
+  // date (a zero-time loop, e.g. zero think and service times with zero latency). The handler
+  // is expected to end the run.
+  static constexpr std::uint64_t kStallEvents = 20'000'000;
+  void on_stall(std::function<void(Seconds)> handler) { on_stall_ = std::move(handler); }
 
   // Sets now() to SimGrid's clock. The engine calls it before running model code from a
   // SimGrid callback that is not a calendar event (an exec's completion).
@@ -69,8 +72,6 @@ class Calendar {
       return a.date != b.date ? a.date > b.date : a.seq > b.seq;
     }
   };
-  class ClosureTarget;
-
   void arm();  // (re)sets the SimGrid timer for the heap's head
   void on_timer(Seconds date);
 
@@ -86,6 +87,7 @@ class Calendar {
   void* timer_ = nullptr;  // simgrid::kernel::timer::Timer*, owned by SimGrid until it fires
   Seconds timer_date_ = -1;
   bool firing_ = false;
+  std::function<void(Seconds)> on_stall_;
 };
 
 }  // namespace sdsim

@@ -54,9 +54,13 @@ void Cpu::start(Host& host, Seconds work, EventTarget* target, std::uint32_t tag
   ++running_;
 }
 
-void Cpu::on_completion(Record* r, bool finished) {
+void Cpu::fire(std::uint32_t, void*) {
+  collect_pending_ = false;
   for (Record* d : done_) delete d;
   done_.clear();
+}
+
+void Cpu::on_completion(Record* r, bool finished) {
   // Remove from live_ in O(1): swap with the last.
   Record* last = live_.back();
   live_[r->live_index] = last;
@@ -65,12 +69,18 @@ void Cpu::on_completion(Record* r, bool finished) {
   done_.push_back(r);
   r->exec->set_data(nullptr);
   --running_;
-  if (!finished) return;
+  if (cancelling_) return;  // end of run: the destructor frees them
   calendar_.sync_to_engine_clock();
+  if (done_.size() >= 256 && !collect_pending_) {
+    collect_pending_ = true;
+    calendar_.at(calendar_.now(), this, 0);
+  }
+  if (!finished) return;
   r->target->fire(r->tag, r->data);
 }
 
 void Cpu::cancel_all() {
+  cancelling_ = true;
   std::vector<Record*> live = live_;
   for (Record* r : live) r->exec->cancel();
 }

@@ -13,7 +13,7 @@
 
 namespace sdsim {
 
-class Cpu {
+class Cpu final : public EventTarget {
  public:
   explicit Cpu(Calendar& calendar);
   ~Cpu();
@@ -32,11 +32,19 @@ class Cpu {
 
   struct Record;
 
+  // Frees the records of finished execs (a calendar event: never inside a SimGrid callback).
+  void fire(std::uint32_t tag, void* data) override;
+
  private:
   void on_completion(Record* r, bool finished);
 
   Calendar& calendar_;
-  std::vector<Record*> done_;  // released at the next completion: SimGrid still holds them
+  // Records of finished execs. SimGrid may still touch an exec while its completion signal
+  // runs and until its round ends, so their ExecPtrs are dropped later: from a calendar
+  // event (which runs in a later step of SimGrid's loop), or in the destructor.
+  std::vector<Record*> done_;
+  bool collect_pending_ = false;
+  bool cancelling_ = false;
   std::vector<Record*> live_;
   std::uint64_t started_ = 0;
   std::size_t running_ = 0;

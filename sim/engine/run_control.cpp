@@ -53,7 +53,10 @@ void RunControl::stop_issuing() {
   metrics_.mark_issue_stop(issue_stop_at_);
   drain_limit_ = drain_limit_for_(issue_stop_at_);
   logger("sim")->debug("issuing stopped after {} requests; drain limit {}s", issued_, drain_limit_);
-  calendar_.at(issue_stop_at_ + drain_limit_, this, kTagDrainLimit);
+  // Just after the limit: a request whose timeout falls exactly on it still times out.
+  calendar_.at(
+      std::nextafter(issue_stop_at_ + drain_limit_, std::numeric_limits<double>::infinity()), this,
+      kTagDrainLimit);
   // Requests may all have ended already.
   calendar_.at(calendar_.now(), this, kTagCheckDrained);
 }

@@ -81,6 +81,12 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
 
   logger("sim")->info("{}: {} hosts, {} routes, seed {}", scenario.name, platform.host_count(),
                       network.route_count(), seed);
+  bool stalled = false;
+  calendar.on_stall([&](Seconds t) {
+    stalled = true;
+    logger("sim")->error("simulated time does not advance at t={}s", t);
+    control.end_run(true);
+  });
   metrics.start();
   control.start();
   for (auto& c : built) c->start();
@@ -94,6 +100,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
 
   RunResult result;
   result.deadlock = deadlock;
+  result.stalled = stalled;
   result.wall_seconds = wall;
   result.issued = control.issued();
   nlohmann::json measured = metrics.summary();
@@ -101,6 +108,11 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
 
   nlohmann::json warnings = nlohmann::json::array();
   for (const auto& w : metrics.warnings()) warnings.push_back(w);
+  if (stalled)
+    warnings.push_back("the run was stopped: simulated time did not advance (more than " +
+                       std::to_string(Calendar::kStallEvents) +
+                       " events at one instant: a loop of zero-time steps, e.g. zero think "
+                       "time, zero service time and zero latency)");
   if (measured_length <= 0)
     warnings.push_back("nothing was measured: clients stopped issuing (after " +
                        std::to_string(control.issued()) + " requests) before the warm-up (" +
@@ -123,7 +135,9 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
                                                   : nlohmann::json(nullptr)},
                    {"warmup_s", scenario.warmup},
                    {"window_s", scenario.window}};
-  s["run"] = {{"status", deadlock ? "deadlock" : "complete"},
+  s["run"] = {{"status", deadlock  ? "deadlock"
+                         : stalled ? "stalled"
+                                   : "complete"},
               {"measured_from_s", scenario.warmup},
               {"measured_to_s", metrics.clock().stop},
               {"measured_length_s", measured_length},

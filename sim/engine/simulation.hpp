@@ -23,6 +23,7 @@ struct RunOptions {
 struct RunResult {
   nlohmann::json summary;    // the whole summary.json document (deterministic: no wall time)
   bool deadlock = false;     // SimGrid reported a deadlock (a bug in sdsim or a model)
+  bool stalled = false;      // simulated time stopped advancing; the run was ended
   double wall_seconds = 0;   // wall-clock time inside SimGrid's run (not in the summary)
   std::uint64_t issued = 0;  // requests issued over the whole run
 };

@@ -47,6 +47,9 @@ class MetricsHub final : public EventTarget {
 
   void fire(std::uint32_t tag, void* data) override;
 
+  // At most this many windows are written; then the time series stops (with a warning).
+  static constexpr std::uint64_t kMaxWindows = 1'000'000;
+
  private:
   void close_window(Seconds end);
 
@@ -60,6 +63,8 @@ class MetricsHub final : public EventTarget {
   std::unique_ptr<RequestScope> system_window_;
   Seconds window_start_ = 0;
   Seconds interval_end_ = 0;
+  std::uint64_t windows_ = 0;
+  bool truncated_ = false;
   bool issue_stopped_ = false;
   bool finished_ = false;
   bool warmup_marked_ = false;

@@ -19,12 +19,10 @@ void RequestScope::request_issued(Seconds issued_at) {
 void RequestScope::attempt_sent(Seconds now, Seconds issued_at) {
   ++window_.attempts;
   if (clock_.contains(issued_at)) ++summary_.attempts;
-  if (clock_.contains(now)) ++attempts_in_interval_;
 }
 
 void RequestScope::response_received(Seconds now, Seconds attempt_latency, Seconds issued_at) {
   ++window_.responses;
-  if (clock_.contains(now)) ++responses_in_interval_;
   if (clock_.contains(issued_at)) {
     ++summary_.responses;
     latency_attempt_.add(attempt_latency);
@@ -66,8 +64,6 @@ void RequestScope::add_window_of(const RequestScope& other) {
 
 void RequestScope::add_summary_of(const RequestScope& other) {
   add_counters(summary_, other.summary_);
-  responses_in_interval_ += other.responses_in_interval_;
-  attempts_in_interval_ += other.attempts_in_interval_;
   latency_ok_.merge(other.latency_ok_);
   latency_all_.merge(other.latency_all_);
   latency_attempt_.merge(other.latency_attempt_);
@@ -105,9 +101,14 @@ nlohmann::json RequestScope::summary_json(Seconds measured_length) const {
                                  : json(nullptr);
   j["availability"] =
       summary_.issued > 0 ? json(static_cast<double>(ok) / summary_.issued) : json(nullptr);
-  j["offered_per_s"] = static_cast<double>(attempts_in_interval_) / len;
-  j["throughput_per_s"] = static_cast<double>(responses_in_interval_) / len;
-  j["goodput_per_s"] = static_cast<double>(ok) / len;
+  // Rates need a measured interval; a requests-limited run that stopped at once has none.
+  const bool timed = measured_length > 1e-9;
+  auto rate = [&](std::uint64_t n) {
+    return timed ? json(static_cast<double>(n) / len) : json(nullptr);
+  };
+  j["offered_per_s"] = rate(summary_.attempts);
+  j["throughput_per_s"] = rate(summary_.responses);
+  j["goodput_per_s"] = rate(ok);
   j["latency"] = {{"ok", latency_json_ms(latency_ok_)},
                   {"all_ended", latency_json_ms(latency_all_)},
                   {"attempt", latency_json_ms(latency_attempt_)}};

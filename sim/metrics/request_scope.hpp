@@ -1,10 +1,12 @@
 // RequestScope: what one client (or the whole system) measured about its requests.
 //
 // Attribution (DESIGN.md): summary figures cover requests *issued* in the measured interval
-// [warmup, stop) ("counted" requests); per-window figures attribute an outcome and its latency
-// to the window in which the request *ended*, and offered load to the window in which each
-// attempt was *sent*. Throughput counts responses that reached the client, whatever their
-// status and even when the client had already given up.
+// [warmup, stop) ("counted" requests), whenever their attempts and replies happen: offered
+// load is their attempts, throughput their responses that reached the client (any status,
+// late ones included), goodput their ok outcomes, each per second of the interval, so
+// goodput <= throughput always. Per-window figures attribute an outcome and its latency to
+// the window in which the request *ended*, offered load to the window in which each attempt
+// was *sent*, and throughput to the window in which the response arrived.
 #pragma once
 
 #include <array>
@@ -75,8 +77,6 @@ class RequestScope {
   const MeasureClock& clock_;
   std::ostream* log_ = nullptr;
   RequestCounters summary_;
-  std::uint64_t responses_in_interval_ = 0;
-  std::uint64_t attempts_in_interval_ = 0;
   LatencyHistogram latency_ok_;
   LatencyHistogram latency_all_;
   LatencyHistogram latency_attempt_;

@@ -39,8 +39,7 @@ nlohmann::json number_or_null(double v, bool ok) {
 bool StationStats::steady_warning(std::string* why) const {
   const double len = interval_end_ - interval_start_;
   if (len <= 0) return false;
-  const bool cpu_shared =
-      core_capacity() > 0 && shape_.workers_per_replica != shape_.cores_per_replica;
+  const bool cpu_shared = shape_.cpu_tracked;
   const double util =
       worker_capacity() > 0 ? (at_end_.busy - at_start_.busy) / (len * worker_capacity()) : 0;
   const double cpu_util = cpu_shared ? (at_end_.cpu - at_start_.cpu) / (len * core_capacity()) : 0;
@@ -103,7 +102,7 @@ nlohmann::json StationStats::summary_json() const {
     j["utilisation"] =
         number_or_null((at_end_.busy - at_start_.busy) / (l * worker_capacity()), have);
   if (core_capacity() > 0) {
-    const bool cpu_shared = shape_.workers_per_replica != shape_.cores_per_replica;
+    const bool cpu_shared = shape_.cpu_tracked;
     const double cpu_area =
         cpu_shared ? at_end_.cpu - at_start_.cpu : at_end_.busy - at_start_.busy;
     j["cpu_utilisation"] = number_or_null(cpu_area / (l * core_capacity()), have);

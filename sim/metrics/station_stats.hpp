@@ -26,6 +26,9 @@ struct StationShape {
   int workers_per_replica = 0;  // 0 = unlimited
   int cores_per_replica = 0;
   bool bounded_queue = false;
+  // CPU time is reported by the model (cpu_busy) because workers can share cores. Otherwise
+  // each busy worker has a core of its own and busy cores = busy workers.
+  bool cpu_tracked = false;
 };
 
 class StationStats {
@@ -148,7 +151,7 @@ void StationStats::close_window(Seconds start, Seconds end, Emit&& emit) {
   emit("mean_in_system", (a.local - window_start_areas_.local) / len);
   if (worker_capacity() > 0)
     emit("utilisation", (a.busy - window_start_areas_.busy) / (len * worker_capacity()));
-  if (core_capacity() > 0 && shape_.workers_per_replica != shape_.cores_per_replica)
+  if (shape_.cpu_tracked)
     emit("cpu_utilisation", (a.cpu - window_start_areas_.cpu) / (len * core_capacity()));
   if (clock_.contains(start) && end <= clock_.stop) {
     const double mid = 0.5 * (start + end);

@@ -1,6 +1,6 @@
 // RequestScope: summary figures count requests by issue time (DESIGN.md
-// "Attribution"), throughput counts every response received in the measured
-// interval, availability is ok / issued, empty blocks are null, and
+// "Attribution"), and so do offered load and throughput (the attempts and responses of
+// counted requests), availability is ok / issued, empty blocks are null, and
 // add_summary_of merges scopes.
 #include "sim/metrics/request_scope.hpp"
 
@@ -51,16 +51,14 @@ TEST(RequestScope, CountsRequestsByIssueTime) {
   EXPECT_EQ(s.open_counted(), 0u);
 }
 
-TEST(RequestScope, ThroughputAndOfferedLoadCountEventsInTheInterval) {
+TEST(RequestScope, ThroughputAndOfferedLoadCountTheCountedRequests) {
   MeasureClock clock;
   clock.warmup = 10;
   clock.stop = 20;
   RequestScope s("c", clock);
-  // Issued in the warm-up, its reply arrives at 10.5: a response in the
-  // interval.
+  // Issued in the warm-up, its reply arrives at 10.5: not counted.
   answered(s, 9.8, 0.7, Outcome::kOk);
-  // Counted; its reply arrives after stop: not in throughput (the interval is
-  // over).
+  // Counted; its reply arrives after stop: in throughput all the same.
   answered(s, 19.0, 3.0, Outcome::kOk);
   // Counted, timed out at 12; the late reply at 14 still counts in throughput.
   s.request_issued(11);
@@ -69,7 +67,7 @@ TEST(RequestScope, ThroughputAndOfferedLoadCountEventsInTheInterval) {
   s.response_received(14, 3, 11);
   const json j = s.summary_json(10);
   EXPECT_DOUBLE_EQ(j["throughput_per_s"].get<double>(),
-                   2.0 / 10);  // 10.5 and 14
+                   2.0 / 10);  // 22 and 14 (the late one)
   EXPECT_DOUBLE_EQ(j["offered_per_s"].get<double>(),
                    2.0 / 10);                                    // sent at 19 and 11
   EXPECT_DOUBLE_EQ(j["goodput_per_s"].get<double>(), 1.0 / 10);  // the one at 19

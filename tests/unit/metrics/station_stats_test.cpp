@@ -239,7 +239,7 @@ TEST(StationStats, CpuUtilisationWhenWorkersOutnumberCores) {
   // 4 workers share 2 cores: 4 busy workers, 2 busy cores over [0, 10]; then
   // idle to 20.
   MeasureClock clock;
-  StationStats s("cpu", StationShape{"service", 1, 4, 2, false}, clock);
+  StationStats s("cpu", StationShape{"service", 1, 4, 2, false, true}, clock);
   s.mark_interval_start(0);
   for (int i = 0; i < 4; ++i) {
     s.arrived(0);
