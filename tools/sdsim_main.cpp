@@ -66,7 +66,17 @@ int usage_error(const std::string& message) {
 }
 
 std::optional<int> parse_args(int argc, char** argv, Args& a) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string s = argv[i];
+    const auto eq = s.find('=');
+    if (s.rfind("--", 0) == 0 && eq != std::string::npos) {  // --seed=3 is --seed 3
+      args.push_back(s.substr(0, eq));
+      args.push_back(s.substr(eq + 1));
+    } else {
+      args.push_back(s);
+    }
+  }
   if (args.empty()) {
     std::cerr << kUsage;
     return kExitBadInput;
@@ -119,6 +129,8 @@ std::optional<int> parse_args(int argc, char** argv, Args& a) {
   if (a.command != "run" && a.command != "validate")
     return usage_error("unknown command '" + a.command + "' (expected run or validate)");
   if (a.file.empty()) return usage_error(a.command + " needs a scenario FILE");
+  if (a.command == "validate" && (a.seed || a.out || a.request_log))
+    return usage_error("validate takes no --seed, --out or --request-log (it runs nothing)");
   return std::nullopt;
 }
 
@@ -203,7 +215,13 @@ int run(const Args& a) {
 int main(int argc, char** argv) {
   Args a;
   if (auto code = parse_args(argc, argv, a)) return *code;
-  if (!set_log_level(a.log_level)) return usage_error("--log: unknown level '" + a.log_level + "'");
+  if (!set_log_level(a.log_level)) {
+    const char* env = std::getenv("SDSIM_LOG");
+    const std::string source = a.log_level.empty() ? "SDSIM_LOG" : "--log";
+    const std::string value = a.log_level.empty() && env ? env : a.log_level;
+    return usage_error(source + ": unknown level '" + value +
+                       "' (expected trace, debug, info, warn, error or off)");
+  }
   try {
     if (a.command == "validate") {
       auto scenario = load(a.file);

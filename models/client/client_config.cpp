@@ -13,7 +13,8 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
   if (open && closed) {
     r.error(r.mark_of_key("closed"),
             "give either 'arrival' (open loop) or 'closed' (closed loop), not both");
-  } else if (!open && !closed) {
+  } else if (!open && !closed && !r.has_misspelling_of("arrival") &&
+             !r.has_misspelling_of("closed")) {
     r.error(r.mark(),
             "missing 'arrival' (e.g. arrival: {poisson: 100/s}) or 'closed' "
             "(e.g. closed: {users: 50, think: exp(1s)})");

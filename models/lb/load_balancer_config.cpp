@@ -18,6 +18,14 @@ void LoadBalancerConfig::resolve(const ConfigIndex& index, Diagnostics& diag) co
   resolve_callable(backends, name, index, diag);
   if (backends.name == name)
     diag.error(backends.mark, name + ": a load balancer cannot be its own backend");
+  if (const ComponentConfig* b = index.find(backends.name)) {
+    const long long pairs = static_cast<long long>(replicas) * b->replica_count();
+    if (pairs > kMaxRoutePairs)
+      diag.error(mark, name + ": " + std::to_string(replicas) + " replicas x " +
+                           std::to_string(b->replica_count()) +
+                           " backend replicas = " + std::to_string(pairs) + " routes; at most " +
+                           std::to_string(kMaxRoutePairs) + " (use fewer load-balancer replicas)");
+  }
 }
 
 std::unique_ptr<Component> LoadBalancerConfig::build(SimContext& ctx) const {

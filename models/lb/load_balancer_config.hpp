@@ -18,6 +18,9 @@ struct LoadBalancerConfig final : ComponentConfig {
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::vector<NameRef> callees() const override { return {backends}; }
+  int replica_count() const override { return replicas; }
+  // Each load-balancer replica keeps a route to and from each backend replica.
+  static constexpr long long kMaxRoutePairs = 1'000'000;
   std::unique_ptr<Component> build(SimContext& ctx) const override;
 };
 

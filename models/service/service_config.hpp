@@ -27,6 +27,7 @@ struct ServiceConfig final : ComponentConfig {
     kCpu,    // workers can outnumber cores: service is a SimGrid exec (CPU sharing)
   };
   Mode mode() const;
+  int replica_count() const override { return replicas; }
   // Cores of each replica's host: `cores`, or one per worker (at least 1).
   int effective_cores() const { return cores > 0 ? cores : std::max(workers, 1); }
 

@@ -243,6 +243,16 @@ std::shared_ptr<const Distribution> MapReader::distribution(std::string_view key
       v, dim, context_.empty() ? std::string(key) : context_ + "." + std::string(key), diag_);
 }
 
+bool MapReader::has_misspelling_of(std::string_view key) const {
+  if (!is_map_) return false;
+  const std::vector<std::string> target{std::string(key)};
+  for (const auto& kv : node_)
+    if (kv.first.IsScalar() && kv.first.Scalar() != key && !accepted_.count(kv.first.Scalar()) &&
+        !did_you_mean(kv.first.Scalar(), target).empty())
+      return true;
+  return false;
+}
+
 MapReader::~MapReader() {
   if (!finished_) finish();
 }

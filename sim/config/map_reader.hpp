@@ -69,6 +69,9 @@ class MapReader {
   // (a missing key that an unknown key looks like a misspelling of is reported once, as the
   // misspelling). Call once, last; the destructor calls it otherwise.
   void finish();
+  // True when a key of this mapping that nobody asked about looks like a misspelling of
+  // `key` (so "missing 'key'" would be a second report of the same mistake).
+  bool has_misspelling_of(std::string_view key) const;
   // Gives up on this mapping without reporting its keys (its kind is unknown, so which keys
   // it may have is unknown too).
   void abandon() { finished_ = true; }

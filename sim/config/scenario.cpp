@@ -3,7 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -101,7 +103,15 @@ bool valid_name(const std::string& s) {
   });
 }
 
-std::string stem_of(const std::string& file) { return std::filesystem::path(file).stem().string(); }
+// The file's name without extension, made a valid name ("my plan.v2" -> "my-plan-v2"): it
+// names the output folder when the scenario has no `name`.
+std::string stem_of(const std::string& file) {
+  std::string stem = std::filesystem::path(file).stem().string();
+  for (char& ch : stem)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') ch = '-';
+  if (stem.empty() || !std::isalpha(static_cast<unsigned char>(stem[0]))) stem = "s-" + stem;
+  return stem.substr(0, 64);
+}
 
 // Parses one `clients:` or `components:` list.
 void parse_list(const YAML::Node& list, const char* section, bool clients, const Registry& registry,
@@ -145,7 +155,12 @@ void parse_list(const YAML::Node& list, const char* section, bool clients, const
     if (clients) {
       parse = registry.client_parser();
       kind = "client";
-    } else if (auto k = r.string("kind", true)) {
+    } else if (!r.has("kind")) {
+      std::string list_text;
+      for (const auto& kk : registry.component_kinds())
+        list_text += (list_text.empty() ? "" : ", ") + kk;
+      r.error(r.mark(), "missing required key 'kind' (one of " + list_text + ")");
+    } else if (auto k = r.string("kind")) {
       kind = *k;
       parse = registry.component_kind(kind);
       if (parse == nullptr) {
@@ -181,8 +196,9 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
   MapReader top(root, "", diag);
   if (!top.ok()) return std::nullopt;
 
-  s.name = top.string("name").value_or(stem_of(file));
-  if (top.has("name") && !valid_name(s.name))
+  const std::optional<std::string> given_name = top.string("name");
+  s.name = given_name.value_or(stem_of(file));
+  if (given_name && !valid_name(s.name))
     top.error_at("name",
                  "invalid name '" + s.name +
                      "': use letters, digits, '_' and '-', starting with a letter (it names "
@@ -201,7 +217,8 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
   const bool has_requests = top.has("requests");
   if (has_duration && has_requests)
     top.error(top.mark_of_key("requests"), "give either 'duration' or 'requests', not both");
-  if (!has_duration && !has_requests)
+  if (!has_duration && !has_requests && !top.has_misspelling_of("duration") &&
+      !top.has_misspelling_of("requests"))
     top.error(top.mark(),
               "missing 'duration' (e.g. duration: 300s) or 'requests' (e.g. requests: 100000)");
   if (s.duration && *s.duration <= 0) top.error_at("duration", "duration must be > 0");
@@ -217,9 +234,9 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
     else
       s.window = *w;
   }
-  if (s.duration && *s.duration / s.window > 1e6)
+  if (s.duration && *s.duration / s.window > 1e5)
     top.error_at("window", "window " + format_seconds(s.window) +
-                               " makes more than 10^6 windows over " + format_seconds(*s.duration) +
+                               " makes more than 10^5 windows over " + format_seconds(*s.duration) +
                                "; use a longer window");
   if (auto d = top.quantity("drain", Dimension::kTime)) s.drain = *d;
 
@@ -282,9 +299,18 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
 
 std::optional<Scenario> load_scenario_file(const std::string& path, const Registry& registry,
                                            Diagnostics& diag) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    diag.error({}, "no such file");
+    return std::nullopt;
+  }
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    diag.error({}, "not a regular file (a scenario is a YAML file)");
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diag.error({}, "cannot open the file");
+    diag.error({}, std::string("cannot open the file: ") + std::strerror(errno));
     return std::nullopt;
   }
   std::ostringstream text;

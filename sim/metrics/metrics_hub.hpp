@@ -48,7 +48,7 @@ class MetricsHub final : public EventTarget {
   void fire(std::uint32_t tag, void* data) override;
 
   // At most this many windows are written; then the time series stops (with a warning).
-  static constexpr std::uint64_t kMaxWindows = 1'000'000;
+  static constexpr std::uint64_t kMaxWindows = 100'000;
 
  private:
   void close_window(Seconds end);

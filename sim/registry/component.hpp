@@ -91,6 +91,8 @@ class ComponentConfig {
   // The components this one calls (load balancer backends, ...), for the loader's cycle
   // check: a request must not be forwarded forever.
   virtual std::vector<NameRef> callees() const { return {}; }
+  // How many replicas (hosts) it has; callers address one of them per call.
+  virtual int replica_count() const { return 1; }
   // True when other components may call it (a client may not be called).
   virtual bool callable() const { return !is_client; }
   // Longest time one of this client's requests may stay open (timeouts, retries): sets the

@@ -24,6 +24,7 @@ std::vector<std::string> Registry::component_kinds() const {
 
 void resolve_callable(const NameRef& ref, const std::string& owner, const ConfigIndex& index,
                       Diagnostics& diag) {
+  if (ref.name.empty()) return;  // the key is missing: reported where it was read
   const ComponentConfig* target = index.find(ref.name);
   if (target == nullptr && index.exists(ref.name)) return;  // that item has errors of its own
   if (target == nullptr) {
