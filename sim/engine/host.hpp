@@ -10,6 +10,8 @@ class Host;
 
 namespace sdsim {
 
+class Cpu;
+
 class Host {
  public:
   Host(simgrid::s4u::Host* host, int cores) : host_(host), cores_(cores) {}
@@ -19,9 +21,11 @@ class Host {
   // Work (in seconds of one core at nominal speed) this host's core does per second now:
   // 1.0 nominal; lower while slowed down.
   double speed_factor() const;
-  simgrid::s4u::Host* sg() const { return host_; }
 
  private:
+  friend class Cpu;  // starts executions on the SimGrid host
+  simgrid::s4u::Host* sg() const { return host_; }
+
   simgrid::s4u::Host* host_;
   int cores_;
 };
