@@ -150,40 +150,38 @@ bool MapReader::scalar_or_error(std::string_view key, const YAML::Node& value) {
   return false;
 }
 
-std::optional<std::string> MapReader::string(std::string_view key, bool required) {
-  if (!is_map_) return {};  // already reported: not a mapping
+std::optional<YAML::Node> MapReader::value_of(std::string_view key, bool required,
+                                              std::string_view example) {
+  if (!is_map_) return std::nullopt;  // already reported: not a mapping
   const YAML::Node v = get(key);
-  if (!v.IsDefined() || v.IsNull()) {
-    if (required) missing(key, "missing required key '" + std::string(key) + "'");
-    return std::nullopt;
-  }
-  if (!scalar_or_error(key, v)) return std::nullopt;
-  return v.Scalar();
+  if (v.IsDefined() && !v.IsNull()) return v;
+  if (required)
+    missing(key, "missing required key '" + std::string(key) + "'" +
+                     (example.empty() ? "" : " (" + std::string(example) + ")"));
+  return std::nullopt;
+}
+
+std::string MapReader::key_context(std::string_view key) const {
+  return context_.empty() ? std::string(key) : context_ + "." + std::string(key);
+}
+
+std::optional<std::string> MapReader::string(std::string_view key, bool required) {
+  const auto v = value_of(key, required);
+  if (!v || !scalar_or_error(key, *v)) return std::nullopt;
+  return v->Scalar();
 }
 
 std::optional<double> MapReader::quantity(std::string_view key, Dimension dim, bool required) {
-  if (!is_map_) return {};  // already reported: not a mapping
-  const YAML::Node v = get(key);
-  if (!v.IsDefined() || v.IsNull()) {
-    if (required)
-      missing(key, "missing required key '" + std::string(key) + "' (" +
-                       std::string(dimension_example(dim)) + ")");
-    return std::nullopt;
-  }
-  return read_quantity(
-      v, dim, prefix(context_).empty() ? std::string(key) : context_ + "." + std::string(key),
-      diag_);
+  const auto v = value_of(key, required, dimension_example(dim));
+  if (!v) return std::nullopt;
+  return read_quantity(*v, dim, key_context(key), diag_);
 }
 
 std::optional<std::int64_t> MapReader::integer(std::string_view key, std::int64_t min,
                                                std::int64_t max, bool required) {
-  if (!is_map_) return {};  // already reported: not a mapping
-  const YAML::Node v = get(key);
-  if (!v.IsDefined() || v.IsNull()) {
-    if (required) missing(key, "missing required key '" + std::string(key) + "'");
-    return std::nullopt;
-  }
-  if (!scalar_or_error(key, v)) return std::nullopt;
+  const auto node = value_of(key, required);
+  if (!node || !scalar_or_error(key, *node)) return std::nullopt;
+  const YAML::Node& v = *node;
   const std::string& s = v.Scalar();
   std::int64_t out = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -231,16 +229,9 @@ std::optional<std::string> MapReader::choice(std::string_view key,
 
 std::shared_ptr<const Distribution> MapReader::distribution(std::string_view key, Dimension dim,
                                                             bool required) {
-  if (!is_map_) return {};  // already reported: not a mapping
-  const YAML::Node v = get(key);
-  if (!v.IsDefined() || v.IsNull()) {
-    if (required)
-      missing(key,
-              "missing required key '" + std::string(key) + "' (a distribution such as exp(10ms))");
-    return nullptr;
-  }
-  return read_distribution(
-      v, dim, context_.empty() ? std::string(key) : context_ + "." + std::string(key), diag_);
+  const auto v = value_of(key, required, "a distribution such as exp(10ms)");
+  if (!v) return nullptr;
+  return read_distribution(*v, dim, key_context(key), diag_);
 }
 
 bool MapReader::has_misspelling_of(std::string_view key) const {

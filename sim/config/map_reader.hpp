@@ -80,6 +80,12 @@ class MapReader {
   YAML::Node find(std::string_view key) const;
   void check_duplicates();
   void missing(std::string_view key, std::string message);
+  // The value of `key` when present (not null); otherwise nullopt, and a "missing required
+  // key" report when `required` (`example` says what is expected).
+  std::optional<YAML::Node> value_of(std::string_view key, bool required,
+                                     std::string_view example = {});
+  // "context.key", for messages about a value.
+  std::string key_context(std::string_view key) const;
   bool scalar_or_error(std::string_view key, const YAML::Node& value);
 
   YAML::Node node_;
