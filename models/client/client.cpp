@@ -1,5 +1,8 @@
 #include "models/client/client.hpp"
 
+#include <algorithm>
+
+#include "models/common/class_table.hpp"
 #include "sim/engine/platform.hpp"
 #include "sim/metrics/metrics_hub.hpp"
 
@@ -13,12 +16,23 @@ Client::Client(const ClientConfig& config, SimContext& ctx)
       scope_(ctx.metrics.add_client(config.name)),
       arrivals_(ctx.stream(config.name, "arrivals")),
       think_(ctx.stream(config.name, "think")),
-      replicas_(ctx.stream(config.name, "replica")) {
+      replicas_(ctx.stream(config.name, "replica")),
+      class_rng_(ctx.stream(config.name, "class")),
+      key_rng_(ctx.stream(config.name, "keys")) {
   ctx.control.add_drainable(this);
+  double sum = 0;
+  for (const RequestClass& k : config.classes) {
+    class_scopes_.push_back(&ctx.metrics.add_class(config.name, k.name));
+    sum += k.share;
+    class_cdf_.push_back(sum);
+  }
+  if (!class_cdf_.empty()) class_cdf_.back() = 1.0;
+  first_class_id_ = ClassTable(ctx.scenario).first_id(config.name);
 }
 
 void Client::connect(const ComponentDirectory& directory) {
   Component& target = directory.get(config_.target.name);
+  target_ = &target;
   for (std::size_t i = 0; i < target.replica_count(); ++i) {
     Node& r = target.replica(i);
     to_.push_back(&ctx_.network.route(*this, r));
@@ -54,12 +68,28 @@ void Client::issue(std::int32_t user) {
   const Seconds now = ctx_.calendar.now();
   const std::uint32_t slot = open_.acquire();
   auto& e = open_[slot];
-  e.value = {next_id_++, now, user};
+  std::int32_t klass = -1;
+  if (!class_cdf_.empty()) {
+    const double u = class_rng_.uniform01();
+    klass = static_cast<std::int32_t>(std::min<std::ptrdiff_t>(
+        std::upper_bound(class_cdf_.begin(), class_cdf_.end(), u) - class_cdf_.begin(),
+        static_cast<std::ptrdiff_t>(class_cdf_.size()) - 1));
+  }
+  e.value = {next_id_++, now, user, klass};
   scope_.request_issued(now);
   scope_.attempt_sent(now, now);
+  if (klass >= 0) {
+    class_scopes_[klass]->request_issued(now);
+    class_scopes_[klass]->attempt_sent(now, now);
+  }
 
-  const std::size_t r = to_.size() == 1 ? 0 : replicas_.below(to_.size());
   Message* m = ctx_.messages.make();
+  if (config_.keys) m->key = config_.keys->sample(key_rng_);
+  if (klass >= 0) {
+    m->klass = first_class_id_ + static_cast<std::uint32_t>(klass);
+    m->op = config_.classes[klass].op;
+  }
+  const std::size_t r = target_->pick_replica(*m, replicas_);
   m->request_id = e.value.id;
   m->caller = this;
   m->reply_route = back_[r];
@@ -81,6 +111,8 @@ void Client::end(std::uint32_t slot, Outcome outcome) {
   const Open o = open_[slot].value;
   const bool counted = ctx_.metrics.clock().contains(o.issued_at);
   scope_.request_ended(ctx_.calendar.now(), o.issued_at, outcome, o.id);
+  if (o.klass >= 0)
+    class_scopes_[o.klass]->request_ended(ctx_.calendar.now(), o.issued_at, outcome);
   open_.release(slot);
   if (o.user >= 0 && ctx_.control.issuing()) think(o.user);
   if (counted) ctx_.control.request_ended();
@@ -130,6 +162,8 @@ void Client::on_reply(Message& m) {
   const Seconds now = ctx_.calendar.now();
   const bool current = open_.is_current(m.caller_slot, m.caller_gen);
   scope_.response_received(now, now - m.sent_at, m.issued_at);
+  if (m.klass != 0)
+    class_scopes_[m.klass - first_class_id_]->response_received(now, now - m.sent_at, m.issued_at);
   const Status status = m.status;
   const std::uint32_t slot = m.caller_slot;
   ctx_.messages.release(&m);
@@ -149,6 +183,9 @@ void Client::abandon_open_requests(Seconds now) {
   for (std::uint32_t s = 0; s < open_.capacity(); ++s)
     if (open_[s].live) {
       scope_.request_ended(now, open_[s].value.issued_at, Outcome::kUnfinished, open_[s].value.id);
+      if (open_[s].value.klass >= 0)
+        class_scopes_[open_[s].value.klass]->request_ended(now, open_[s].value.issued_at,
+                                                           Outcome::kUnfinished);
       open_.release(s);
     }
 }

@@ -33,7 +33,8 @@ class Client final : public Component, public Node, public Drainable {
   struct Open {
     std::uint64_t id = 0;
     Seconds issued_at = 0;
-    std::int32_t user = -1;  // closed loop: who waits for it
+    std::int32_t user = -1;   // closed loop: who waits for it
+    std::int32_t klass = -1;  // index in the client's classes (-1: none)
   };
   enum Tag : std::uint32_t { kArrival = kFirstModelTag, kTimeout, kThinkDone };
 
@@ -49,6 +50,12 @@ class Client final : public Component, public Node, public Drainable {
   RandomStream arrivals_;
   RandomStream think_;
   RandomStream replicas_;
+  RandomStream class_rng_;
+  RandomStream key_rng_;
+  Component* target_ = nullptr;
+  std::vector<RequestScope*> class_scopes_;  // one per class
+  std::vector<double> class_cdf_;            // cumulative shares
+  std::uint32_t first_class_id_ = 0;         // scenario-wide id of class 0
   SlotTable<Open> open_;
   std::vector<Route*> to_;    // to each replica of the target
   std::vector<Route*> back_;  // from each replica of the target

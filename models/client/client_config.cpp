@@ -1,8 +1,95 @@
 #include "models/client/client_config.hpp"
 
+#include <cmath>
+#include <set>
+
 #include "models/client/client.hpp"
+#include "sim/core/text.hpp"
 
 namespace sdsim {
+
+namespace {
+
+// keys: {count: N, zipf: alpha} | {count: N, hotspot: {keys: f, traffic: t}} | {count: N}
+std::shared_ptr<const KeySpace> parse_keys(MapReader& r) {
+  MapReader k(r.get("keys"), r.context() + ".keys", r.diag());
+  const auto count = k.integer("count", 1, static_cast<std::int64_t>(KeySpace::kMaxKeys), true);
+  const std::uint64_t n = count ? static_cast<std::uint64_t>(*count) : 0;
+  const bool zipf = k.has("zipf");
+  const bool hotspot = k.has("hotspot");
+  std::shared_ptr<const KeySpace> out;
+  if (zipf && hotspot) {
+    k.error(k.mark_of_key("hotspot"),
+            "give at most one of 'zipf' and 'hotspot' (neither: uniform)");
+  } else if (zipf) {
+    const double alpha = k.quantity("zipf", Dimension::kNumber).value_or(-1);
+    if (k.has("zipf") && !(alpha >= 0 && alpha <= 10))
+      k.error_at("zipf",
+                 "keys.zipf: the exponent alpha must be a number from 0 to 10 (e.g. zipf: 1.1)");
+    else if (n > 0)
+      out = std::make_shared<KeySpace>(KeySpace::zipf(n, alpha));
+  } else if (hotspot) {
+    MapReader h(k.get("hotspot"), k.context() + ".hotspot", r.diag());
+    const double keys = h.quantity("keys", Dimension::kFraction, true).value_or(-1);
+    const double traffic = h.quantity("traffic", Dimension::kFraction, true).value_or(-1);
+    if (keys == 0) h.error_at("keys", "hotspot.keys: the hot fraction of the keys must be > 0");
+    h.finish();
+    if (keys > 0 && traffic >= 0 && n > 0)
+      out = std::make_shared<KeySpace>(KeySpace::hotspot(n, keys, traffic));
+  } else if (n > 0) {
+    out = std::make_shared<KeySpace>(KeySpace::uniform(n));
+  }
+  k.finish();
+  return out;
+}
+
+std::vector<RequestClass> parse_classes(MapReader& r) {
+  std::vector<RequestClass> out;
+  const YAML::Node list = r.get("classes");
+  if (!list.IsSequence() || list.size() == 0) {
+    r.error(mark_of(list), "classes: expected a non-empty list of {name, share, op} items");
+    return out;
+  }
+  std::set<std::string> names;
+  double total = 0;
+  bool complete = true;
+  for (const YAML::Node& item : list) {
+    std::string label = r.context() + ".classes";
+    if (item.IsMap() && item["name"] && item["name"].IsScalar())
+      label += "." + item["name"].Scalar();
+    MapReader c(item, label, r.diag());
+    RequestClass rc;
+    rc.mark = c.mark();
+    const auto name = c.string("name", true);
+    if (name && !is_valid_name(*name))
+      c.error_at("name", "invalid class name '" + *name +
+                             "': use letters, digits, '_' and '-', starting with a letter");
+    else if (name && !names.insert(*name).second)
+      c.error_at("name", "duplicate class name '" + *name + "'");
+    const auto share = c.quantity("share", Dimension::kFraction, true);
+    if (share && !(*share > 0)) c.error_at("share", "share must be > 0");
+    const auto op = c.choice("op", {"read", "write"});
+    c.finish();
+    if (!c.ok() || !name || !share) {
+      complete = false;
+      continue;
+    }
+    rc.name = *name;
+    rc.share = *share;
+    rc.op = op && *op == "write" ? Op::kWrite : Op::kRead;
+    total += rc.share;
+    out.push_back(std::move(rc));
+  }
+  if (complete && std::abs(total - 1.0) > 1e-9) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", total);
+    r.error(mark_of(list),
+            std::string("classes: the shares add up to ") + buf + "; they must add up to 1 (100%)");
+  }
+  return out;
+}
+
+}  // namespace
 
 std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
   auto c = std::make_unique<ClientConfig>();
@@ -56,6 +143,8 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
     else
       c->timeout = *t;
   }
+  if (r.has("keys")) c->keys = parse_keys(r);
+  if (r.has("classes")) c->classes = parse_classes(r);
   return c;
 }
 

@@ -4,12 +4,26 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
+
+#include "models/common/key_space.hpp"
+#include "sim/engine/message.hpp"
 
 #include "sim/config/map_reader.hpp"
 #include "sim/dist/distribution.hpp"
 #include "sim/registry/component.hpp"
 
 namespace sdsim {
+
+// A request class (`classes:` item): a share of the client's requests with an operation of
+// its own, measured on its own.
+struct RequestClass {
+  std::string name;
+  double share = 1;
+  Op op = Op::kRead;
+  SourceMark mark;
+};
 
 struct ClientConfig final : ComponentConfig {
   enum class Arrival { kPoisson, kConstant, kClosed };
@@ -20,6 +34,8 @@ struct ClientConfig final : ComponentConfig {
   int users = 0;                                     // closed loop
   std::shared_ptr<const Distribution> think;         // closed loop
   std::optional<Seconds> timeout;                    // per attempt; absent = wait forever
+  std::shared_ptr<const KeySpace> keys;              // absent: requests name no key
+  std::vector<RequestClass> classes;                 // empty: one implicit class (reads)
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::optional<Seconds> longest_request_wait() const override { return timeout; }

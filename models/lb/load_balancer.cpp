@@ -58,6 +58,9 @@ void LoadBalancerReplica::on_call(Message& parent) {
   child->sent_at = now;
   child->request_bytes = parent.request_bytes;
   child->response_bytes = parent.response_bytes;
+  child->key = parent.key;
+  child->op = parent.op;
+  child->klass = parent.klass;
   lb_.stats_.forwarded(now, now);
   to_[i]->send_call(*child, child->request_bytes);
 }
@@ -68,12 +71,17 @@ void LoadBalancerReplica::on_reply(Message& child) {
   const std::uint32_t slot = child.caller_slot;
   const bool current = pending_.is_current(slot, child.caller_gen);
   const Status status = child.status;
+  const CacheResult cache = child.cache;
+  const bool stale = child.stale;
   ctx.messages.release(&child);
   if (!current) return;
   const Pending p = pending_[slot].value;
   pending_.release(slot);
   lb_.stats_.departed(now, p.arrived_at);
   p.parent->status = status;
+  p.parent->cache = cache;
+  p.parent->stale = stale;
+  p.parent->held_for = now - p.arrived_at;
   p.parent->reply_route->send_reply(*p.parent, p.parent->response_bytes);
 }
 

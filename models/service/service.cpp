@@ -78,6 +78,7 @@ void ServiceReplica::on_event(std::uint32_t tag, void* data) {
   s.stats_.finished(now, job.arrived_at, job.service);
   s.stats_.departed(now, job.arrived_at);
   job.message->status = Status::kOk;
+  job.message->held_for = now - job.arrived_at;
   job.message->reply_route->send_reply(*job.message, job.message->response_bytes);
   if (!queue_.empty()) {
     const Job next = queue_.front();

@@ -95,14 +95,6 @@ void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag
     if (state[c.get()] == State::kNew) visit(c.get());
 }
 
-bool valid_name(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  if (!std::isalpha(static_cast<unsigned char>(s[0]))) return false;
-  return std::all_of(s.begin(), s.end(), [](char ch) {
-    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
-  });
-}
-
 // The file's name without extension, made a valid name ("my plan.v2" -> "my-plan-v2"): it
 // names the output folder when the scenario has no `name`.
 std::string stem_of(const std::string& file) {
@@ -141,7 +133,7 @@ void parse_list(const YAML::Node& list, const char* section, bool clients, const
     MapReader r(item, name.empty() ? label : name, diag);
     auto name_opt = r.string("name", true);
     if (name_opt) {
-      if (!valid_name(*name_opt)) {
+      if (!is_valid_name(*name_opt)) {
         r.error_at("name", "invalid name '" + *name_opt +
                                "': use letters, digits, '_' and '-', starting with a letter");
       } else if (auto [it, inserted] = names.emplace(*name_opt, r.mark_of_value("name"));
@@ -198,7 +190,7 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
 
   const std::optional<std::string> given_name = top.string("name");
   s.name = given_name.value_or(stem_of(file));
-  if (given_name && !valid_name(s.name))
+  if (given_name && !is_valid_name(s.name))
     top.error_at("name",
                  "invalid name '" + s.name +
                      "': use letters, digits, '_' and '-', starting with a letter (it names "

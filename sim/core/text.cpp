@@ -1,5 +1,6 @@
 #include "sim/core/text.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include <algorithm>
@@ -42,6 +43,14 @@ bool parse_whole_number(std::string_view text, std::int64_t* out) {
   if (text.empty()) return false;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
   return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+bool is_valid_name(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  if (!std::isalpha(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+  });
 }
 
 }  // namespace sdsim

@@ -21,4 +21,8 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 // True when `text` is a whole decimal number (optional '-', digits only) that fits in int64.
 bool parse_whole_number(std::string_view text, std::int64_t* out);
 
+// A name of a scenario item (component, client, class, call, link ...): 1 to 64 letters,
+// digits, '_' and '-', starting with a letter.
+bool is_valid_name(std::string_view s);
+
 }  // namespace sdsim

@@ -21,6 +21,12 @@ enum class Status : std::uint8_t {
   kError,     // an injected or propagated failure
 };
 
+// What a request does to the data it names (caches, databases).
+enum class Op : std::uint8_t { kRead, kWrite };
+
+// What a cache answered (callers can condition later calls on it: `when: cache_miss`).
+enum class CacheResult : std::uint8_t { kNone, kHit, kMiss };
+
 struct Message {
   std::uint64_t request_id = 0;   // the end-to-end request this call belongs to
   Node* caller = nullptr;         // who gets the reply
@@ -31,7 +37,16 @@ struct Message {
   Seconds sent_at = 0;            // when this call left the caller
   Bytes request_bytes = 0;
   Bytes response_bytes = 0;
+  std::uint64_t key = 0;         // the data item (1..count; 0 when the client has no keys)
+  std::uint32_t caller_tag = 0;  // more caller bookkeeping (e.g. which step of a call plan)
+  std::uint32_t klass = 0;       // request class: id in the scenario's class table, 0 = none
+  Op op = Op::kRead;
+  // ---- set by the callee on the reply ----
   Status status = Status::kOk;
+  CacheResult cache = CacheResult::kNone;
+  bool stale = false;            // a read served data older than the latest committed write
+  Seconds held_for = 0;          // arrival at the callee -> its reply left (the caller's network
+                                 // time on this call is its round trip minus this)
   Message* next_free = nullptr;  // pool link
 };
 

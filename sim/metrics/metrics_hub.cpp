@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 namespace sdsim {
 
@@ -27,6 +28,13 @@ RequestScope& MetricsHub::add_client(const std::string& name) {
   RequestScope& s = clients_.emplace_back(name, clock_);
   s.set_request_log(request_log_);
   return s;
+}
+
+RequestScope& MetricsHub::add_class(const std::string& client, const std::string& name) {
+  return classes_
+      .emplace_back(std::piecewise_construct, std::forward_as_tuple(client),
+                    std::forward_as_tuple(name, clock_))
+      .second;
 }
 
 void MetricsHub::set_request_log(std::ostream* log) {
@@ -95,10 +103,13 @@ void MetricsHub::close_window(Seconds end) {
     for (auto& c : clients_) system.add_window_of(c);
     system.close_window(end - start, emitter("system"));
     for (auto& c : clients_) c.close_window(end - start, emitter("client/" + c.name()));
+    for (auto& [client, c] : classes_)
+      c.close_window(end - start, emitter("class/" + client + "/" + c.name()));
     for (auto& s : stations_) s.close_window(start, end, emitter("component/" + s.name()));
   } else {
     auto ignore = [](std::string_view, double) {};
     for (auto& c : clients_) c.close_window(end - start, ignore);
+    for (auto& [client, c] : classes_) c.close_window(end - start, ignore);
     for (auto& s : stations_) s.close_window(start, end, ignore);
   }
   window_start_ = end;
@@ -145,6 +156,8 @@ nlohmann::json MetricsHub::summary() const {
     system.add_summary_of(c);
     clients[c.name()] = c.summary_json(len);
   }
+  for (const auto& [client, c] : classes_)
+    clients[client]["classes"][c.name()] = c.summary_json(len);
   json components = json::object();
   for (const auto& s : stations_) components[s.name()] = s.summary_json();
   return json{

@@ -7,6 +7,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -24,6 +25,9 @@ class MetricsHub final : public EventTarget {
   MetricsHub(Calendar& calendar, Seconds warmup, Seconds window, std::ostream* timeseries);
 
   RequestScope& add_client(const std::string& name);
+  // A request class of a client: measured on its own (its requests are also in the client's
+  // scope); reported under clients.<client>.classes.<name> and as scope class/<client>/<name>.
+  RequestScope& add_class(const std::string& client, const std::string& name);
   // Every client scope (now and later) logs each request's end to `log` (see RequestScope).
   void set_request_log(std::ostream* log);
   StationStats& add_station(const std::string& name, StationShape shape);
@@ -59,6 +63,7 @@ class MetricsHub final : public EventTarget {
   std::ostream* out_;
   std::ostream* request_log_ = nullptr;
   std::deque<RequestScope> clients_;
+  std::deque<std::pair<std::string, RequestScope>> classes_;  // (client, scope)
   std::deque<StationStats> stations_;
   std::unique_ptr<RequestScope> system_window_;
   Seconds window_start_ = 0;

@@ -111,6 +111,19 @@ class Component {
   const std::string& name() const { return name_; }
   virtual std::size_t replica_count() const = 0;
   virtual Node& replica(std::size_t i) = 0;
+
+  // Which replica a caller addresses with call `m` (its key and op are set). The callee's
+  // rule, run by the caller with the caller's own random stream, as a client-side driver
+  // would: default uniformly at random; a database sends writes to its primary and a
+  // key to its shard.
+  virtual std::size_t pick_replica(const Message& m, RandomStream& rng) const;
+  // Shards: a fan-out to `all_shards` makes one call per shard, to
+  // pick_replica_in_shard(m, s, rng). Default: one shard holding every replica.
+  virtual std::size_t shard_count() const { return 1; }
+  virtual std::size_t pick_replica_in_shard(const Message& m, std::size_t shard,
+                                            RandomStream& rng) const {
+    return pick_replica(m, rng);
+  }
   // Resolves the names this component calls into references. Once, before the run.
   virtual void connect(const ComponentDirectory& directory) {}
   // Schedules its first events (clients). Once, before the run.

@@ -38,4 +38,9 @@ void resolve_callable(const NameRef& ref, const std::string& owner, const Config
     diag.error(ref.mark, owner + ": '" + ref.name + "' is a client; only components can be called");
 }
 
+std::size_t Component::pick_replica(const Message&, RandomStream& rng) const {
+  const std::size_t n = replica_count();
+  return n == 1 ? 0 : static_cast<std::size_t>(rng.below(n));
+}
+
 }  // namespace sdsim

@@ -23,29 +23,6 @@ namespace {
 
 using nlohmann::json;
 
-// The value at a dotted path of the summary; fails loudly when missing.
-const json& at(const json& j, const std::string& path) {
-  const json* node = &j;
-  std::istringstream parts(path);
-  std::string part;
-  while (std::getline(parts, part, '.')) {
-    if (!node->is_object() || !node->contains(part))
-      throw std::runtime_error("summary has no '" + path + "' (missing '" + part + "')");
-    node = &(*node)[part];
-  }
-  return *node;
-}
-double num(const json& j, const std::string& path) { return at(j, path).get<double>(); }
-std::uint64_t count(const json& j, const std::string& path) {
-  return at(j, path).get<std::uint64_t>();
-}
-
-SimRun run_yaml(const std::string& yaml, bool with_log = false) {
-  auto s = load_text(yaml);
-  if (!s) throw std::runtime_error("the scenario did not load");
-  return run_checked(*s, with_log);
-}
-
 // timeseries.csv rows.
 struct Row {
   double start, end;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <sstream>
+#include <stdexcept>
 
 namespace sdsim::testing {
 
@@ -62,6 +64,28 @@ void expect_near_theory(const std::string& what, const std::string& formula, dou
 
 std::string source_path(const std::string& relative) {
   return std::string(SDSIM_SOURCE_DIR) + "/" + relative;
+}
+
+const nlohmann::json& at(const nlohmann::json& j, const std::string& path) {
+  const nlohmann::json* node = &j;
+  std::istringstream parts(path);
+  std::string part;
+  while (std::getline(parts, part, '.')) {
+    if (!node->is_object() || !node->contains(part))
+      throw std::runtime_error("summary has no '" + path + "' (missing '" + part + "')");
+    node = &(*node)[part];
+  }
+  return *node;
+}
+double num(const nlohmann::json& j, const std::string& path) { return at(j, path).get<double>(); }
+std::uint64_t count(const nlohmann::json& j, const std::string& path) {
+  return at(j, path).get<std::uint64_t>();
+}
+
+SimRun run_yaml(const std::string& yaml, bool with_request_log) {
+  auto s = load_text(yaml);
+  if (!s) throw std::runtime_error("the scenario did not load");
+  return run_checked(*s, with_request_log);
 }
 
 }  // namespace sdsim::testing

@@ -40,6 +40,15 @@ void expect_conserved(const nlohmann::json& scope, const std::string& label);
 void expect_near_theory(const std::string& what, const std::string& formula, double expected,
                         double measured, double tolerance);
 
+// The value at a dotted path of a summary ("clients.c.latency_ms.p99"); throws a
+// std::runtime_error naming the missing part when absent.
+const nlohmann::json& at(const nlohmann::json& j, const std::string& path);
+double num(const nlohmann::json& j, const std::string& path);
+std::uint64_t count(const nlohmann::json& j, const std::string& path);
+
+// Loads `yaml` (fails the test when it does not load) and runs it with run_checked.
+SimRun run_yaml(const std::string& yaml, bool with_request_log = false);
+
 // Path of a file in the source tree (tests read scenarios/ and tests/config/).
 std::string source_path(const std::string& relative);
 
