@@ -69,6 +69,26 @@ std::vector<RequestClass> parse_classes(MapReader& r) {
     const auto share = c.quantity("share", Dimension::kFraction, true);
     if (share && !(*share > 0)) c.error_at("share", "share must be > 0");
     const auto op = c.choice("op", {"read", "write"});
+    for (const char* key : {"service_time", "calls"}) {
+      if (!c.has(key)) continue;
+      const YAML::Node m = c.get(key);
+      if (!m.IsMap()) {
+        c.error(mark_of(m), std::string(key) + ": expected a mapping of service name to " +
+                                (key[0] == 's' ? "a distribution (e.g. {api: exp(20ms)})"
+                                               : "a calls list (e.g. {api: [{to: db}]})"));
+        continue;
+      }
+      for (const auto& kv : m) {
+        const std::string target = kv.first.Scalar();
+        const std::string ctx = c.context() + "." + key + "." + target;
+        auto& o = rc.overrides[target];
+        o.mark = mark_of(kv.first);
+        if (key[0] == 's')
+          o.service_time = read_distribution(kv.second, Dimension::kTime, ctx, r.diag());
+        else
+          o.calls = parse_call_plan(kv.second, ctx, r.diag());
+      }
+    }
     c.finish();
     if (!c.ok() || !name || !share) {
       complete = false;
@@ -150,6 +170,25 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
 
 void ClientConfig::resolve(const ConfigIndex& index, Diagnostics& diag) const {
   resolve_callable(target, name, index, diag);
+  std::vector<std::string> services;
+  for (const std::string& n : index.names())
+    if (const ComponentConfig* c = index.find(n); c != nullptr && c->kind == "service")
+      services.push_back(n);
+  for (const RequestClass& k : classes)
+    for (const auto& [component, o] : k.overrides) {
+      const ComponentConfig* c = index.find(component);
+      if (c == nullptr && index.exists(component)) continue;  // it has errors of its own
+      if (c == nullptr || c->kind != "service") {
+        std::string msg = name + ".classes." + k.name + ": '" + component + "' " +
+                          (c == nullptr ? "names no component" : "is not a service") +
+                          "; per-class service_time and calls apply to services";
+        const std::string hint = did_you_mean(component, services);
+        if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
+        diag.error(o.mark, msg);
+        continue;
+      }
+      if (o.calls) resolve_call_plan(*o.calls, component, index, diag);
+    }
 }
 
 std::unique_ptr<Component> ClientConfig::build(SimContext& ctx) const {

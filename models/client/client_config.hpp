@@ -2,11 +2,13 @@
 // client waits. docs/models/client.md describes the semantics.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "models/common/call_plan.hpp"
 #include "models/common/key_space.hpp"
 #include "sim/engine/message.hpp"
 
@@ -23,6 +25,13 @@ struct RequestClass {
   double share = 1;
   Op op = Op::kRead;
   SourceMark mark;
+  // Per service (by name): this class's own service time and calls there.
+  struct Override {
+    std::shared_ptr<const Distribution> service_time;
+    std::shared_ptr<const CallPlan> calls;
+    SourceMark mark;
+  };
+  std::map<std::string, Override> overrides;
 };
 
 struct ClientConfig final : ComponentConfig {

@@ -1,7 +1,9 @@
 #include "models/service/service.hpp"
 
+#include <algorithm>
 #include <limits>
 
+#include "models/common/class_table.hpp"
 #include "sim/engine/calendar.hpp"
 #include "sim/engine/cpu.hpp"
 #include "sim/engine/network.hpp"
@@ -9,6 +11,21 @@
 #include "sim/metrics/metrics_hub.hpp"
 
 namespace sdsim {
+
+namespace {
+
+bool makes_calls(const ServiceConfig& config, const ClassTable& classes) {
+  if (config.calls && !config.calls->steps.empty()) return true;
+  for (const ClassEntry& e : classes.entries()) {
+    if (e.klass == nullptr) continue;
+    auto it = e.klass->overrides.find(config.name);
+    if (it != e.klass->overrides.end() && it->second.calls && !it->second.calls->steps.empty())
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 Service::Service(const ServiceConfig& config, SimContext& ctx)
     : Component(config.name),
@@ -19,9 +36,25 @@ Service::Service(const ServiceConfig& config, SimContext& ctx)
           StationShape{"service", config.replicas, config.workers,
                        config.cores > 0 || config.workers > 0 ? config.effective_cores() : 0,
                        config.queue_capacity.has_value(),
-                       config.mode() == ServiceConfig::Mode::kCpu})),
+                       config.mode() == ServiceConfig::Mode::kCpu ||
+                           makes_calls(config, ClassTable(ctx.scenario)),
+                       makes_calls(config, ClassTable(ctx.scenario))})),
       service_rng_(ctx.stream(config.name, "service_time")),
+      call_rng_(ctx.stream(config.name, "calls")),
+      replica_rng_(ctx.stream(config.name, "replica")),
       mode_(config.mode()) {
+  const ClassTable classes(ctx.scenario);
+  cpu_tracked_ = mode_ == ServiceConfig::Mode::kCpu || makes_calls(config, classes);
+  const PlanRuntime* own = &plans_.emplace_back(make_plan(config.calls.get()));
+  class_service_time_.assign(classes.size(), config.service_time.get());
+  class_plan_.assign(classes.size(), own);
+  for (std::size_t id = 1; id < classes.size(); ++id) {
+    const auto& overrides = classes.entries()[id].klass->overrides;
+    auto it = overrides.find(config.name);
+    if (it == overrides.end()) continue;
+    if (it->second.service_time) class_service_time_[id] = it->second.service_time.get();
+    if (it->second.calls) class_plan_[id] = &plans_.emplace_back(make_plan(it->second.calls.get()));
+  }
   for (int i = 0; i < config.replicas; ++i) {
     Host& h = ctx.platform.add_host(config.name + "[" + std::to_string(i) + "]",
                                     config.effective_cores());
@@ -29,7 +62,41 @@ Service::Service(const ServiceConfig& config, SimContext& ctx)
   }
 }
 
+int Service::target_index(const std::string& name) {
+  auto it = std::find(targets_.begin(), targets_.end(), name);
+  if (it != targets_.end()) return static_cast<int>(it - targets_.begin());
+  targets_.push_back(name);
+  return static_cast<int>(targets_.size()) - 1;
+}
+
+PlanRuntime Service::make_plan(const CallPlan* plan) {
+  PlanRuntime p;
+  if (plan == nullptr || plan->steps.empty()) return p;
+  p.plan = plan;
+  for (const CallStep& s : plan->steps) {
+    std::vector<int> t;
+    for (const NameRef& n : s.targets) t.push_back(target_index(n.name));
+    p.targets.push_back(std::move(t));
+  }
+  return p;
+}
+
+void Service::connect(const ComponentDirectory& directory) {
+  for (auto& r : replicas_) r->connect(directory);
+}
+
 ServiceReplica::ServiceReplica(Service& service, Host& host) : Node(host), service_(service) {}
+
+void ServiceReplica::connect(const ComponentDirectory& directory) {
+  for (const std::string& name : service_.targets_) {
+    Downstream& d = downstream_.emplace_back();
+    d.component = &directory.get(name);
+    d.to.assign(d.component->replica_count(), nullptr);
+    d.back.assign(d.component->replica_count(), nullptr);
+    auto pool = service_.config_.connections.find(name);
+    if (pool != service_.config_.connections.end()) d.pool = pool->second.size;
+  }
+}
 
 void ServiceReplica::on_call(Message& m) {
   const Seconds now = service_.ctx_.calendar.now();
@@ -40,12 +107,14 @@ void ServiceReplica::on_call(Message& m) {
     return;
   }
   if (!cfg.queue_capacity || static_cast<std::int64_t>(queue_.size()) < *cfg.queue_capacity) {
-    queue_.push_back({&m, now, 0});
+    queue_.push_back({&m, now});
     service_.stats_.queued(now);
     return;
   }
   service_.stats_.rejected(now, now);
   m.status = Status::kRejected;
+  m.held_for = 0;
+  m.cache = CacheResult::kNone;
   m.reply_route->send_reply(m, 0);
 }
 
@@ -53,43 +122,253 @@ void ServiceReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
   Service& s = service_;
   const Seconds now = s.ctx_.calendar.now();
   ++busy_;
+  ++working_;
   s.stats_.started(now, arrived_at, from_queue);
-  const Seconds work = s.config_.service_time->sample(s.service_rng_);
-  const std::uint32_t slot = in_service_.acquire();
-  in_service_[slot].value = {m, arrived_at, work};
-  void* data = pack_slot(slot, in_service_[slot].gen);
+  const std::uint32_t klass = m->klass < s.class_plan_.size() ? m->klass : 0;
+  const Seconds work = s.class_service_time_[klass]->sample(s.service_rng_);
+  const std::uint32_t slot = jobs_.acquire();
+  Job& j = jobs_[slot].value;
+  j.message = m;
+  j.arrived_at = arrived_at;
+  j.service = work;
+  j.plan = s.class_plan_[klass];
+  j.holds_worker = true;
+  void* data = pack_slot(slot, jobs_[slot].gen);
   if (s.mode_ == ServiceConfig::Mode::kDelay) {
+    if (s.cpu_tracked_) s.stats_.cpu_busy(now, 1);
     s.ctx_.calendar.at(now + work, this, kServiceDone, data);
   } else {
-    if (busy_ <= host().cores()) s.stats_.cpu_busy(now, 1);
+    if (working_ <= host().cores()) s.stats_.cpu_busy(now, 1);
     s.ctx_.cpu.start(host(), work, this, kServiceDone, data);
   }
 }
 
 void ServiceReplica::on_event(std::uint32_t tag, void* data) {
-  if (tag != kServiceDone) return;
+  if (tag == kServiceDone) {
+    work_done(unpack_slot(data));
+    return;
+  }
+  if (tag != kCallTimeout) return;
+  const std::uint32_t c = unpack_slot(data);
+  if (!calls_.is_current(c, unpack_gen(data))) return;  // answered in time
+  const Call call = calls_[c].value;
+  calls_.release(c);
+  if (call.waiting != nullptr)
+    service_.ctx_.messages.release(call.waiting);  // never got a connection
+  else
+    release_connection(call.target);
+  if (jobs_.is_current(call.job, call.job_gen) && jobs_[call.job].value.step == call.step)
+    step_result(call.job, false, Status::kError, CacheResult::kNone, 0);
+}
+
+void ServiceReplica::work_done(std::uint32_t slot) {
   Service& s = service_;
   const Seconds now = s.ctx_.calendar.now();
-  const std::uint32_t slot = unpack_slot(data);
-  const Job job = in_service_[slot].value;
-  in_service_.release(slot);
-  if (s.mode_ == ServiceConfig::Mode::kCpu && busy_ <= host().cores()) s.stats_.cpu_busy(now, -1);
+  if (s.mode_ == ServiceConfig::Mode::kCpu ? working_ <= host().cores() : s.cpu_tracked_)
+    s.stats_.cpu_busy(now, -1);
+  --working_;
+  Job& j = jobs_[slot].value;
+  s.stats_.work_done(now, j.arrived_at, j.service);
+  if (j.plan->plan == nullptr) {
+    finish(slot, Status::kOk);
+    return;
+  }
+  j.calls_started = now;
+  const bool async = s.config_.async;
+  if (async) j.holds_worker = false;
+  run_steps(slot);
+  // Released after the first calls are made, so a request taken from the queue now starts
+  // after them (same date: same results, fewer surprises in traces).
+  if (async) release_worker();
+}
+
+void ServiceReplica::release_worker() {
+  Service& s = service_;
   --busy_;
-  s.stats_.finished(now, job.arrived_at, job.service);
-  s.stats_.departed(now, job.arrived_at);
-  job.message->status = Status::kOk;
-  job.message->held_for = now - job.arrived_at;
-  job.message->reply_route->send_reply(*job.message, job.message->response_bytes);
-  if (!queue_.empty()) {
-    const Job next = queue_.front();
+  s.stats_.worker_released(s.ctx_.calendar.now());
+  if (!queue_.empty() && (s.config_.workers == 0 || busy_ < s.config_.workers)) {
+    const Queued next = queue_.front();
     queue_.pop_front();
     begin(next.message, next.arrived_at, true);
   }
 }
 
+void ServiceReplica::run_steps(std::uint32_t slot) {
+  Service& s = service_;
+  Job& j = jobs_[slot].value;
+  const auto& steps = j.plan->plan->steps;
+  while (j.step < steps.size()) {
+    const CallStep& st = steps[j.step];
+    bool run = true;
+    switch (st.when) {
+      case CallWhen::kAlways:
+        break;
+      case CallWhen::kCacheHit:
+        run = j.cache == CacheResult::kHit;
+        break;
+      case CallWhen::kCacheMiss:
+        run = j.cache == CacheResult::kMiss;
+        break;
+      case CallWhen::kRead:
+        run = j.message->op == Op::kRead;
+        break;
+      case CallWhen::kWrite:
+        run = j.message->op == Op::kWrite;
+        break;
+    }
+    // The draw is made only for steps with a probability below 1 whose condition holds.
+    if (run && st.probability < 1) run = s.call_rng_.uniform01() < st.probability;
+    if (run) {
+      issue_step(slot);
+      return;
+    }
+    ++j.step;
+  }
+  finish(slot, Status::kOk);
+}
+
+void ServiceReplica::issue_step(std::uint32_t slot) {
+  Service& s = service_;
+  const PlanRuntime& plan = *jobs_[slot].value.plan;
+  const std::uint32_t step_index = jobs_[slot].value.step;
+  const CallStep& st = plan.plan->steps[step_index];
+  std::uint32_t made = 0;
+  for (int t : plan.targets[step_index]) {
+    const Component& c = *downstream_[t].component;
+    const Message& parent = *jobs_[slot].value.message;
+    switch (st.fan_out) {
+      case CallStep::FanOut::kOne:
+        make_call(slot, st, t, c.pick_replica(parent, s.replica_rng_));
+        ++made;
+        break;
+      case CallStep::FanOut::kAllReplicas:
+        for (std::size_t r = 0; r < c.replica_count(); ++r, ++made) make_call(slot, st, t, r);
+        break;
+      case CallStep::FanOut::kAllShards:
+        for (std::size_t sh = 0; sh < c.shard_count(); ++sh, ++made)
+          make_call(slot, st, t, c.pick_replica_in_shard(parent, sh, s.replica_rng_));
+        break;
+    }
+  }
+  Job& j = jobs_[slot].value;
+  j.calls = made;
+  j.ok = j.failed = 0;
+  j.needed =
+      st.wait == 0 ? made : std::min<std::uint32_t>(static_cast<std::uint32_t>(st.wait), made);
+}
+
+void ServiceReplica::make_call(std::uint32_t slot, const CallStep& st, int target,
+                               std::size_t replica) {
+  Service& s = service_;
+  SimContext& ctx = s.ctx_;
+  const Seconds now = ctx.calendar.now();
+  Downstream& d = downstream_[target];
+  if (d.to[replica] == nullptr) {
+    Node& callee = d.component->replica(replica);
+    d.to[replica] = &ctx.network.route(*this, callee);
+    d.back[replica] = &ctx.network.route(callee, *this);
+  }
+  const Message& parent = *jobs_[slot].value.message;
+  const std::uint32_t c = calls_.acquire();
+  Message* m = ctx.messages.make();
+  m->request_id = parent.request_id;
+  m->caller = this;
+  m->reply_route = d.back[replica];
+  m->caller_slot = c;
+  m->caller_gen = calls_[c].gen;
+  m->issued_at = parent.issued_at;
+  m->request_bytes = st.request_size;
+  m->response_bytes = st.response_size;
+  m->key = parent.key;
+  m->op = parent.op;
+  m->klass = parent.klass;
+  Call& call = calls_[c].value;
+  call.job = slot;
+  call.job_gen = jobs_[slot].gen;
+  call.step = jobs_[slot].value.step;
+  call.target = target;
+  call.replica = replica;
+  call.waiting = m;
+  if (st.timeout)
+    ctx.calendar.at(now + *st.timeout, this, kCallTimeout, pack_slot(c, calls_[c].gen));
+  if (d.pool > 0 && d.in_use >= d.pool)
+    d.waiting.emplace_back(c, calls_[c].gen);
+  else
+    send(c);
+}
+
+void ServiceReplica::send(std::uint32_t c) {
+  const Seconds now = service_.ctx_.calendar.now();
+  Call& call = calls_[c].value;
+  Downstream& d = downstream_[call.target];
+  ++d.in_use;
+  Message* m = call.waiting;
+  call.waiting = nullptr;
+  call.sent_at = now;
+  m->sent_at = now;
+  d.to[call.replica]->send_call(*m, m->request_bytes);
+}
+
+void ServiceReplica::release_connection(int target) {
+  Downstream& d = downstream_[target];
+  --d.in_use;
+  while (!d.waiting.empty() && (d.pool == 0 || d.in_use < d.pool)) {
+    const auto [c, gen] = d.waiting.front();
+    d.waiting.pop_front();
+    if (calls_.is_current(c, gen)) send(c);  // else it timed out while waiting
+  }
+}
+
 void ServiceReplica::on_reply(Message& m) {
-  // A service makes no calls yet (calls: come with multi-tier systems).
-  service_.ctx_.messages.release(&m);
+  SimContext& ctx = service_.ctx_;
+  const Seconds now = ctx.calendar.now();
+  const std::uint32_t c = m.caller_slot;
+  const bool current = calls_.is_current(c, m.caller_gen);
+  const Status status = m.status;
+  const CacheResult cache = m.cache;
+  const Seconds held = m.held_for;
+  ctx.messages.release(&m);
+  if (!current) return;  // the call timed out already (its connection was released then)
+  const Call call = calls_[c].value;
+  calls_.release(c);
+  release_connection(call.target);
+  if (jobs_.is_current(call.job, call.job_gen) && jobs_[call.job].value.step == call.step)
+    step_result(call.job, status == Status::kOk, status, cache, (now - call.sent_at) - held);
+  // else: a laggard of a step that completed (or failed) without it
+}
+
+void ServiceReplica::step_result(std::uint32_t slot, bool ok, Status status, CacheResult cache,
+                                 Seconds network) {
+  Job& j = jobs_[slot].value;
+  if (cache != CacheResult::kNone) j.cache = cache;
+  if (ok) {
+    ++j.ok;
+    j.network += network;
+  } else {
+    if (j.failed++ == 0) j.failure = status == Status::kOk ? Status::kError : status;
+  }
+  if (j.ok >= j.needed) {
+    ++j.step;
+    run_steps(slot);
+  } else if (j.failed > j.calls - j.needed) {
+    finish(slot, j.failure);
+  }
+}
+
+void ServiceReplica::finish(std::uint32_t slot, Status status) {
+  Service& s = service_;
+  const Seconds now = s.ctx_.calendar.now();
+  const Job j = jobs_[slot].value;
+  jobs_.release(slot);
+  if (j.plan->plan != nullptr)
+    s.stats_.downstream_done(j.arrived_at, now - j.calls_started, j.network);
+  s.stats_.departed(now, j.arrived_at);
+  Message& m = *j.message;
+  m.status = status;
+  m.cache = CacheResult::kNone;
+  m.held_for = now - j.arrived_at;
+  m.reply_route->send_reply(m, m.response_bytes);
+  if (j.holds_worker) release_worker();
 }
 
 }  // namespace sdsim

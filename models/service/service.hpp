@@ -4,6 +4,12 @@
 // loss system (M/M/c/c); with capacity K - c, M/M/c/K. Service time is a draw from the
 // service_time law, spent as a timer (each worker has its own core) or as a SimGrid exec on
 // the replica's host (more workers than cores: the busy workers share the cores).
+//
+// After its own work a handler makes its downstream calls (`calls:`), step by step
+// (CallPlan), then replies. Thread per request (default): the worker stays held while the
+// calls run. `async: true`: the worker is released when its own work ends. A failed step
+// (fewer than `wait` ok replies possible) fails the request: the reply carries the first
+// failure (a 503 stays a 503; a call timeout becomes an error). docs/models/service.md.
 #pragma once
 
 #include <deque>
@@ -18,10 +24,18 @@
 namespace sdsim {
 
 class Service;
+class Route;
+
+// A call plan with its targets resolved to indices of the service's downstream table.
+struct PlanRuntime {
+  const CallPlan* plan = nullptr;
+  std::vector<std::vector<int>> targets;  // per step
+};
 
 class ServiceReplica final : public Node {
  public:
   ServiceReplica(Service& service, Host& host);
+  void connect(const ComponentDirectory& directory);
   void on_call(Message& m) override;
   void on_reply(Message& m) override;
   void on_event(std::uint32_t tag, void* data) override;
@@ -31,15 +45,59 @@ class ServiceReplica final : public Node {
     Message* message = nullptr;
     Seconds arrived_at = 0;
     Seconds service = 0;
+    const PlanRuntime* plan = nullptr;
+    std::uint32_t step = 0;
+    std::uint32_t calls = 0;   // calls made by the current step
+    std::uint32_t ok = 0;      // ... answered ok
+    std::uint32_t failed = 0;  // ... failed (error, rejection, timeout)
+    std::uint32_t needed = 0;  // ok replies that complete the step
+    Seconds calls_started = 0;
+    Seconds network = 0;
+    Status failure = Status::kOk;
+    CacheResult cache = CacheResult::kNone;
+    bool holds_worker = false;
   };
-  enum Tag : std::uint32_t { kServiceDone = kFirstModelTag };
+  struct Call {
+    std::uint32_t job = 0;
+    std::uint32_t job_gen = 0;
+    std::uint32_t step = 0;
+    int target = 0;
+    std::size_t replica = 0;
+    Message* waiting = nullptr;  // the message while it waits for a connection
+    Seconds sent_at = 0;
+  };
+  // One downstream component, as this replica sees it.
+  struct Downstream {
+    Component* component = nullptr;
+    std::vector<Route*> to, back;  // per replica, made on first use
+    int pool = 0;                  // connections; 0 = unlimited
+    int in_use = 0;
+    std::deque<std::pair<std::uint32_t, std::uint32_t>> waiting;  // (call slot, gen)
+  };
+  struct Queued {
+    Message* message;
+    Seconds arrived_at;
+  };
+  enum Tag : std::uint32_t { kServiceDone = kFirstModelTag, kCallTimeout };
 
   void begin(Message* m, Seconds arrived_at, bool from_queue);
+  void work_done(std::uint32_t job);
+  void release_worker();
+  void run_steps(std::uint32_t job);
+  void issue_step(std::uint32_t job);
+  void make_call(std::uint32_t job, const CallStep& step, int target, std::size_t replica);
+  void send(std::uint32_t call);
+  void release_connection(int target);
+  void step_result(std::uint32_t job, bool ok, Status status, CacheResult cache, Seconds network);
+  void finish(std::uint32_t job, Status status);
 
   Service& service_;
-  int busy_ = 0;
-  std::deque<Job> queue_;
-  SlotTable<Job> in_service_;
+  int busy_ = 0;     // workers held
+  int working_ = 0;  // workers doing their own work (on a core)
+  std::deque<Queued> queue_;
+  SlotTable<Job> jobs_;
+  SlotTable<Call> calls_;
+  std::vector<Downstream> downstream_;
 };
 
 class Service final : public Component {
@@ -47,14 +105,26 @@ class Service final : public Component {
   Service(const ServiceConfig& config, SimContext& ctx);
   std::size_t replica_count() const override { return replicas_.size(); }
   Node& replica(std::size_t i) override { return *replicas_[i]; }
+  void connect(const ComponentDirectory& directory) override;
 
  private:
   friend class ServiceReplica;
+  int target_index(const std::string& name);
+  PlanRuntime make_plan(const CallPlan* plan);
+
   const ServiceConfig& config_;
   SimContext& ctx_;
   StationStats& stats_;
   RandomStream service_rng_;
+  RandomStream call_rng_;     // call probabilities
+  RandomStream replica_rng_;  // which replica of a downstream component
   ServiceConfig::Mode mode_;
+  bool cpu_tracked_;
+  std::vector<std::string> targets_;  // downstream component names, by index
+  std::deque<PlanRuntime> plans_;     // stable addresses; [0] = the service's own calls
+  // Per request class id (Message::klass): its service-time law and call plan here.
+  std::vector<const Distribution*> class_service_time_;
+  std::vector<const PlanRuntime*> class_plan_;
   std::vector<std::unique_ptr<ServiceReplica>> replicas_;
 };
 

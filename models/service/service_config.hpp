@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 
+#include "models/common/call_plan.hpp"
 #include "sim/config/map_reader.hpp"
 #include "sim/dist/distribution.hpp"
 #include "sim/registry/component.hpp"
@@ -20,6 +23,17 @@ struct ServiceConfig final : ComponentConfig {
   int cores = 0;    // per replica; 0 = as many as workers (no CPU sharing)
   std::optional<std::int64_t> queue_capacity;  // waiting room per replica; absent = unbounded
   std::shared_ptr<const Distribution> service_time;
+  std::shared_ptr<const CallPlan> calls;  // null: makes no calls
+  // true: the worker is released when its own work ends, while the calls run (event-loop
+  // servers); false: it stays held until the reply leaves (thread per request).
+  bool async = false;
+  // Connection pool per downstream component, per replica: at most n calls in flight to it;
+  // more wait (FIFO) for a free connection.
+  struct Pool {
+    int size = 0;
+    SourceMark mark;
+  };
+  std::map<std::string, Pool> connections;
 
   // How service time is spent.
   enum class Mode {
@@ -31,6 +45,8 @@ struct ServiceConfig final : ComponentConfig {
   // Cores of each replica's host: `cores`, or one per worker (at least 1).
   int effective_cores() const { return cores > 0 ? cores : std::max(workers, 1); }
 
+  void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
+  std::vector<NameRef> callees() const override;
   std::unique_ptr<Component> build(SimContext& ctx) const override;
 };
 

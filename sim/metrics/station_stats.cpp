@@ -117,6 +117,17 @@ nlohmann::json StationStats::summary_json() const {
   j["local"] = little(l_local, mean_local, local_done_);
   j["residence"] = little(l_res, mean_res, residence_done_);
   j["residence"]["latency"] = latency_json_ms(residence_hist_);
+  if (shape_.makes_calls) {
+    // Means per request that left in the measured interval: queue wait + service +
+    // downstream wait = mean residence (up to requests rejected at arrival).
+    const bool done = residence_done_ > 0;
+    const double n = done ? static_cast<double>(residence_done_) : 1;
+    j["breakdown_ms"] = {
+        {"queue_wait_mean", number_or_null(wait_.mean().value_or(0) * 1e3, wait_.count() > 0)},
+        {"service_mean", number_or_null(served > 0 ? service_sum_ / served * 1e3 : 0, served > 0)},
+        {"downstream_wait_mean", number_or_null(downstream_sum_ / n * 1e3, done)},
+        {"network_mean", number_or_null(network_sum_ / n * 1e3, done)}};
+  }
   return j;
 }
 

@@ -29,6 +29,8 @@ struct StationShape {
   // CPU time is reported by the model (cpu_busy) because workers can share cores. Otherwise
   // each busy worker has a core of its own and busy cores = busy workers.
   bool cpu_tracked = false;
+  // It calls other components: summary.json gets the per-hop breakdown of its residence.
+  bool makes_calls = false;
 };
 
 class StationStats {
@@ -71,12 +73,28 @@ class StationStats {
   void cpu_busy(Seconds now, double delta) { cpu_.add(now, delta); }
   // Own work done; the worker is free; the request leaves the local scope.
   void finished(Seconds now, Seconds arrived_at, Seconds service) {
-    busy_.add(now, -1);
+    work_done(now, arrived_at, service);
+    worker_released(now);
+  }
+  // Own work done; the request leaves the local scope (its worker may stay held while it
+  // waits for downstream calls: thread-per-request handlers).
+  void work_done(Seconds now, Seconds arrived_at, Seconds service) {
     local_.add(now, -1);
     if (clock_.contains(arrived_at)) {
       service_sum_ += service;
       local_sum_ += now - arrived_at;
       ++local_done_;
+    }
+  }
+  void worker_released(Seconds now) { busy_.add(now, -1); }
+  // Its downstream calls are over: `waited` from the first call made to the last reply
+  // needed (connection-pool waits included), `network` the part of that spent on the wire
+  // (each needed call's round trip minus the callee's time; parallel calls overlap, so this
+  // is the critical path's share only approximately: see docs/models/service.md).
+  void downstream_done(Seconds arrived_at, Seconds waited, Seconds network) {
+    if (clock_.contains(arrived_at)) {
+      downstream_sum_ += waited;
+      network_sum_ += network;
     }
   }
   // Passed through without local work (a load balancer's hop).
@@ -127,6 +145,7 @@ class StationStats {
   std::uint64_t arrivals_ = 0, rejections_ = 0, waited_count_ = 0;
   std::uint64_t local_done_ = 0, residence_done_ = 0;
   double service_sum_ = 0, local_sum_ = 0, residence_sum_ = 0;
+  double downstream_sum_ = 0, network_sum_ = 0;
   LatencyHistogram wait_;
   LatencyHistogram residence_hist_;
   Areas at_start_{}, at_end_{};

@@ -93,6 +93,8 @@ class ComponentConfig {
   virtual std::vector<NameRef> callees() const { return {}; }
   // How many replicas (hosts) it has; callers address one of them per call.
   virtual int replica_count() const { return 1; }
+  // How many shards it has (a fan-out to `all_shards` makes one call per shard).
+  virtual int shard_count() const { return 1; }
   // True when other components may call it (a client may not be called).
   virtual bool callable() const { return !is_client; }
   // Longest time one of this client's requests may stay open (timeouts, retries): sets the
