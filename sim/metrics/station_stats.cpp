@@ -20,6 +20,39 @@ double StationStats::core_capacity() const {
              : 0.0;
 }
 
+StationStats::CounterId StationStats::add_counter(std::string name) {
+  counters_.push_back(Counter{std::move(name)});
+  return static_cast<CounterId>(counters_.size() - 1);
+}
+
+StationStats::CounterId StationStats::add_mean_ms(std::string name) {
+  counters_.push_back(Counter{std::move(name), true});
+  return static_cast<CounterId>(counters_.size() - 1);
+}
+
+void StationStats::add_ratio(std::string name, std::vector<CounterId> numerators,
+                             std::vector<CounterId> denominators) {
+  ratios_.push_back(Ratio{std::move(name), std::move(numerators), std::move(denominators)});
+}
+
+nlohmann::json StationStats::counters_json() const {
+  nlohmann::json j = nlohmann::json::object();
+  for (const Counter& c : counters_) {
+    if (c.is_mean)
+      j[c.name + "_mean_ms"] =
+          c.measured > 0 ? nlohmann::json(c.measured_sum / c.measured * 1e3) : nullptr;
+    else
+      j[c.name] = c.measured;
+  }
+  for (const Ratio& r : ratios_) {
+    double num = 0, den = 0;
+    for (CounterId id : r.num) num += static_cast<double>(counters_[id].measured);
+    for (CounterId id : r.den) den += static_cast<double>(counters_[id].measured);
+    j[r.name] = den > 0 ? nlohmann::json(num / den) : nullptr;
+  }
+  return j;
+}
+
 void StationStats::mark_interval_start(Seconds t) {
   interval_start_ = t;
   at_start_ = areas_at(t);
@@ -128,6 +161,7 @@ nlohmann::json StationStats::summary_json() const {
         {"downstream_wait_mean", number_or_null(downstream_sum_ / n * 1e3, done)},
         {"network_mean", number_or_null(network_sum_ / n * 1e3, done)}};
   }
+  if (!counters_.empty()) j[shape_.kind] = counters_json();
   return j;
 }
 

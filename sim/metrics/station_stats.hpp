@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -117,6 +118,36 @@ class StationStats {
     }
   }
 
+  // ---- model counters ----
+  // A kind's own event counts (a cache's hits and misses, a database's stale reads ...),
+  // reported under components.<name>.<kind> in summary.json (counts of events whose
+  // request arrived in the measured interval) and per window in timeseries.csv (events in
+  // the window). Register them before the run; count() is on the hot path.
+  using CounterId = std::uint32_t;
+  CounterId add_counter(std::string name);
+  // A ratio sum(numerators) / sum(denominators) of counters, e.g. hit_ratio = hits /
+  // (hits + misses); null (summary) or absent (window) when the denominator is 0.
+  void add_ratio(std::string name, std::vector<CounterId> numerators,
+                 std::vector<CounterId> denominators);
+  // A mean of sampled values (e.g. a replication lag), reported as <name>_mean_ms.
+  CounterId add_mean_ms(std::string name);
+  // `at`: when the request the event belongs to arrived here (decides the measured count).
+  void count(CounterId id, Seconds at, std::uint64_t n = 1) {
+    Counter& c = counters_[id];
+    c.window += n;
+    if (clock_.contains(at)) c.measured += n;
+  }
+  void sample(CounterId id, Seconds at, double value) {
+    Counter& c = counters_[id];
+    c.window += 1;
+    c.window_sum += value;
+    if (clock_.contains(at)) {
+      c.measured += 1;
+      c.measured_sum += value;
+    }
+  }
+  std::uint64_t counted(CounterId id) const { return counters_[id].measured; }
+
   // ---- measurement marks (called by MetricsHub) ----
   void mark_interval_start(Seconds t);
   void mark_interval_end(Seconds t);
@@ -137,8 +168,24 @@ class StationStats {
   double worker_capacity() const;
   double core_capacity() const;
 
+  struct Counter {
+    std::string name;
+    bool is_mean = false;
+    std::uint64_t measured = 0, window = 0;
+    double measured_sum = 0, window_sum = 0;
+  };
+  struct Ratio {
+    std::string name;
+    std::vector<CounterId> num, den;
+  };
+  template <class Emit>
+  void close_counter_window(Emit& emit);
+  nlohmann::json counters_json() const;
+
   std::string name_;
   StationShape shape_;
+  std::vector<Counter> counters_;
+  std::vector<Ratio> ratios_;
   const MeasureClock& clock_;
   TimeIntegral queue_, busy_, cpu_, local_, residence_;
 
@@ -180,8 +227,28 @@ void StationStats::close_window(Seconds start, Seconds end, Emit&& emit) {
     trend_tt_ += mid * mid;
     trend_tq_ += mid * mean_queue;
   }
+  close_counter_window(emit);
   window_start_areas_ = a;
   window_arrivals_ = window_rejections_ = window_departures_ = 0;
+}
+
+template <class Emit>
+void StationStats::close_counter_window(Emit& emit) {
+  for (const Ratio& r : ratios_) {
+    double num = 0, den = 0;
+    for (CounterId id : r.num) num += static_cast<double>(counters_[id].window);
+    for (CounterId id : r.den) den += static_cast<double>(counters_[id].window);
+    if (den > 0) emit(r.name, num / den);
+  }
+  for (Counter& c : counters_) {
+    if (c.is_mean) {
+      if (c.window > 0) emit(c.name + "_mean_ms", c.window_sum / c.window * 1e3);
+      c.window_sum = 0;
+    } else {
+      emit(c.name, static_cast<double>(c.window));
+    }
+    c.window = 0;
+  }
 }
 
 }  // namespace sdsim

@@ -351,3 +351,47 @@ TEST(StationStats, FlatQueueIsNotFlagged) {
 
 }  // namespace
 }  // namespace sdsim
+
+namespace sdsim {
+namespace {
+
+// Model counters: measured counts follow the request's arrival time, windows count every
+// event; ratios and means are null/absent without data.
+TEST(StationStats, ModelCountersRatiosAndMeans) {
+  MeasureClock clock;
+  clock.warmup = 10;
+  clock.stop = 20;
+  StationStats s{"c", StationShape{"cache", 1, 0, 0}, clock};
+  const auto hits = s.add_counter("hits");
+  const auto misses = s.add_counter("misses");
+  s.add_ratio("hit_ratio", {hits}, {hits, misses});
+  const auto lag = s.add_mean_ms("lag");
+  WindowRows rows;
+  s.count(hits, 5);  // warm-up: window only
+  s.count(misses, 5);
+  s.count(misses, 6);
+  close(s, 0, 10, rows);
+  s.count(hits, 11, 3);
+  s.count(misses, 12);
+  s.sample(lag, 12, 0.004);
+  s.sample(lag, 13, 0.002);
+  s.count(hits, 25);  // after stop: window only
+  close(s, 10, 30, rows);
+  EXPECT_DOUBLE_EQ((rows[{0, "hit_ratio"}]), 1.0 / 3);
+  EXPECT_EQ((rows[{0, "hits"}]), 1.0);
+  EXPECT_EQ(rows.count({0, "lag_mean_ms"}), 0u);
+  EXPECT_DOUBLE_EQ((rows[{10, "hit_ratio"}]), 4.0 / 5);
+  EXPECT_DOUBLE_EQ((rows[{10, "lag_mean_ms"}]), 3.0);
+  const json j = s.summary_json()["cache"];
+  EXPECT_EQ(j["hits"], 3);
+  EXPECT_EQ(j["misses"], 1);
+  EXPECT_DOUBLE_EQ(j["hit_ratio"].get<double>(), 0.75);
+  EXPECT_DOUBLE_EQ(j["lag_mean_ms"].get<double>(), 3.0);
+  StationStats empty{"e", StationShape{"cache", 1, 0, 0}, clock};
+  const auto h = empty.add_counter("hits");
+  empty.add_ratio("hit_ratio", {h}, {h});
+  EXPECT_TRUE(empty.summary_json()["cache"]["hit_ratio"].is_null());
+}
+
+}  // namespace
+}  // namespace sdsim
