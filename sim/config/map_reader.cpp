@@ -1,6 +1,7 @@
 #include "sim/config/map_reader.hpp"
 
 #include <charconv>
+#include <filesystem>
 #include <limits>
 #include <map>
 
@@ -69,7 +70,9 @@ std::shared_ptr<const Distribution> read_distribution(const YAML::Node& value, D
                                    type_name(value));
     return nullptr;
   }
-  DistributionParse p = parse_distribution(value.Scalar(), dim);
+  // Relative file names in the text (empirical) name files next to the scenario file.
+  const DistributionContext where{std::filesystem::path(diag.file()).parent_path()};
+  DistributionParse p = parse_distribution(value.Scalar(), dim, where);
   if (!p.dist) {
     std::string message = p.error;
     const std::string& text = value.Scalar();

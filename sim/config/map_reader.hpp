@@ -57,6 +57,7 @@ class MapReader {
   // One of `choices`; a near miss gets "did you mean".
   std::optional<std::string> choice(std::string_view key, const std::vector<std::string>& choices,
                                     bool required = false);
+  // A distribution (see read_distribution for file names inside it).
   std::shared_ptr<const Distribution> distribution(std::string_view key, Dimension dim,
                                                    bool required = false);
 
@@ -100,7 +101,9 @@ class MapReader {
 // Parses a YAML scalar that holds a quantity, reporting errors at the right column.
 std::optional<double> read_quantity(const YAML::Node& value, Dimension dim,
                                     const std::string& context, Diagnostics& diag);
-// Same for a distribution.
+// Same for a distribution. A relative file name in it (empirical(file.csv)) is resolved against
+// the directory of diag.file(), the scenario file being read (the current directory when that
+// name has no directory part).
 std::shared_ptr<const Distribution> read_distribution(const YAML::Node& value, Dimension dim,
                                                       const std::string& context,
                                                       Diagnostics& diag);

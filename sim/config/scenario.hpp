@@ -41,7 +41,9 @@ struct Scenario {
 // returns nullopt when there is any error.
 std::optional<Scenario> load_scenario_file(const std::string& path, const Registry& registry,
                                            Diagnostics& diag);
-// Same, from text (tests); `file` names it in messages.
+// Same, from text (tests); `file` names it in messages. Relative file names inside the scenario
+// (empirical(file.csv)) are resolved against the directory of diag.file(), as for a file: the
+// current directory when that name has no directory part.
 std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file,
                                            const Registry& registry, Diagnostics& diag);
 

@@ -22,6 +22,8 @@ struct Diagnostic {
 
 class Diagnostics {
  public:
+  // `file`: the scenario file as given (messages name it; the typed reader also resolves file
+  // names written inside the scenario against its directory, see read_distribution).
   explicit Diagnostics(std::string file) : file_(std::move(file)) {}
 
   void error(SourceMark at, std::string message);

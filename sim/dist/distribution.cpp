@@ -2,7 +2,9 @@
 //   distribution := quantity | name '(' [argument {',' argument}] ')'
 //   argument     := value | name '=' value
 // Positional arguments come first and fill the parameters in order; named ones fill the rest.
-// lognormal has two parameter sets and takes named arguments only.
+// lognormal has two parameter sets and takes named arguments only. empirical takes one file
+// name (no ',' or ')' in it). Parentheses nest: a ',' or ')' inside an argument's own
+// parentheses does not end it.
 #include "sim/dist/distribution.hpp"
 
 #include <span>
@@ -11,6 +13,7 @@
 
 #include "sim/core/text.hpp"
 #include "sim/dist/law_checks.hpp"
+#include "sim/dist/sample_file.hpp"
 
 namespace sdsim {
 namespace {
@@ -30,10 +33,13 @@ struct Form {
 };
 
 struct Law {
+  // kParameters: numeric parameters as in `forms`. kFile: one file name (empirical).
+  enum class Kind { kParameters, kFile };
   std::string_view name;
   std::string_view usage;  // for messages: "exp(mean)"
   bool named_only;
   std::vector<Form> forms;
+  Kind kind = Kind::kParameters;
 };
 
 const std::vector<Law>& laws() {
@@ -83,6 +89,25 @@ const std::vector<Law>& laws() {
        {{{{"mean", false}, {"cv", true}},
          [](Values v, Dimension d) { return check_hyperexp(v[0], v[1], d); },
          [](Values v, Dimension d) { return make_hyperexp(v[0], v[1], d); }}}},
+      {"normal",
+       "normal(mean, sd)",
+       false,
+       {{{{"mean", false}, {"sd", false}},
+         [](Values v, Dimension d) { return check_normal(v[0], v[1], d); },
+         [](Values v, Dimension d) { return make_normal(v[0], v[1], d); }}}},
+      {"pareto",
+       "pareto(alpha, min)",
+       false,
+       {{{{"alpha", true}, {"min", false}},
+         [](Values v, Dimension d) { return check_pareto(v[0], v[1], d); },
+         [](Values v, Dimension d) { return make_pareto(v[0], v[1], d); }}}},
+      {"weibull",
+       "weibull(shape, mean)",
+       false,
+       {{{{"shape", true}, {"mean", false}},
+         [](Values v, Dimension d) { return check_weibull(v[0], v[1], d); },
+         [](Values v, Dimension d) { return make_weibull(v[0], v[1], d); }}}},
+      {"empirical", "empirical(file.csv)", false, {}, Law::Kind::kFile},
   };
   return kLaws;
 }
@@ -126,9 +151,31 @@ std::string count_words(std::size_t n) {
   }
 }
 
+// The offset of the ')' closing the '(' at `open`, or npos.
+std::size_t matching_parenthesis(std::string_view text, std::size_t open) {
+  int depth = 0;
+  for (std::size_t i = open; i < text.size(); ++i) {
+    if (text[i] == '(') ++depth;
+    if (text[i] == ')' && --depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
+// The first ',' at nesting depth 0 in [begin, end), or `end`.
+std::size_t top_level_comma(std::string_view text, std::size_t begin, std::size_t end) {
+  int depth = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (text[i] == '(') ++depth;
+    if (text[i] == ')') --depth;
+    if (text[i] == ',' && depth == 0) return i;
+  }
+  return end;
+}
+
 class Parser {
  public:
-  Parser(std::string_view text, Dimension dim) : text_(text), dim_(dim) {}
+  Parser(std::string_view text, Dimension dim, const DistributionContext& context)
+      : text_(text), dim_(dim), context_(context) {}
 
   DistributionParse run() {
     const auto [begin, end] = trim(text_, 0, text_.size());
@@ -150,7 +197,7 @@ class Parser {
       return fail(open,
                   "expected '(' after '" + std::string(name) + "': " + std::string(law->usage));
     }
-    const std::size_t close = text_.find(')', open);
+    const std::size_t close = matching_parenthesis(text_, open);
     if (close == std::string_view::npos || close >= end) {
       return fail(end, "missing ')': " + std::string(law->usage));
     }
@@ -158,6 +205,7 @@ class Parser {
 
     std::vector<Argument> arguments;
     if (!split_arguments(*law, open + 1, close, &arguments)) return std::move(result_);
+    if (law->kind == Law::Kind::kFile) return empirical(*law, arguments, close);
     return build(*law, arguments, close);
   }
 
@@ -209,8 +257,7 @@ class Parser {
     if (inner_begin == inner_end) return true;  // no arguments
     std::size_t start = first;
     for (;;) {
-      std::size_t comma = text_.find(',', start);
-      if (comma == std::string_view::npos || comma > close) comma = close;
+      const std::size_t comma = top_level_comma(text_, start, close);
       const auto [b, e] = trim(text_, start, comma);
       if (b == e) {
         set_error(b, "empty argument: " + std::string(law.usage));
@@ -218,7 +265,7 @@ class Parser {
       }
       Argument arg;
       const std::size_t eq = text_.substr(b, e - b).find('=');
-      if (eq == std::string_view::npos) {
+      if (eq == std::string_view::npos || law.kind == Law::Kind::kFile) {
         arg.value = text_.substr(b, e - b);
         arg.value_offset = b;
       } else {
@@ -342,15 +389,38 @@ class Parser {
     return std::move(result_);
   }
 
+  // empirical(file): reads the sample file now; its problems are reported at the file name.
+  DistributionParse empirical(const Law& law, const std::vector<Argument>& arguments,
+                              std::size_t close) {
+    const std::string usage(law.usage);
+    if (arguments.size() != 1) {
+      const std::size_t at = arguments.size() > 1 ? arguments[1].value_offset : close;
+      return fail(at, "empirical takes one file name: " + usage);
+    }
+    const Argument& file = arguments[0];
+    const std::filesystem::path written(file.value);
+    const std::filesystem::path path =
+        written.is_absolute() || context_.base_directory.empty()
+            ? written
+            : context_.base_directory / written;
+    SampleFile samples = read_sample_file(path, dim_);
+    if (!samples.error.empty()) return fail(file.value_offset, "empirical: " + samples.error);
+    result_.dist = make_empirical(std::move(samples.values),
+                                  "empirical(" + std::string(file.value) + ")");
+    return std::move(result_);
+  }
+
   std::string_view text_;
   Dimension dim_;
+  const DistributionContext& context_;
   DistributionParse result_;
 };
 
 }  // namespace
 
-DistributionParse parse_distribution(std::string_view text, Dimension dim) {
-  return Parser(text, dim).run();
+DistributionParse parse_distribution(std::string_view text, Dimension dim,
+                                     const DistributionContext& context) {
+  return Parser(text, dim, context).run();
 }
 
 }  // namespace sdsim

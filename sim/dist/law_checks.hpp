@@ -35,5 +35,8 @@ ArgumentCheck check_gamma(double shape, double mean, Dimension dim);
 ArgumentCheck check_lognormal_median_p99(double median, double p99, Dimension dim);
 ArgumentCheck check_lognormal_mean_cv(double mean, double cv, Dimension dim);
 ArgumentCheck check_hyperexp(double mean, double cv, Dimension dim);
+ArgumentCheck check_normal(double mean, double sd, Dimension dim);
+ArgumentCheck check_pareto(double alpha, double min, Dimension dim);
+ArgumentCheck check_weibull(double shape, double mean, Dimension dim);
 
 }  // namespace sdsim

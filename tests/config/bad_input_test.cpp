@@ -3,7 +3,8 @@
 //   # expect: LINE:COL: error: MESSAGE      (LINE and COL 1-based, as printed)
 //   # expect: error: MESSAGE                (a whole-file problem: no line, no column)
 // (`warning` in place of `error` for a warning). Other leading comments (`# note: ...`) are
-// free text. A case passes when loading returns nullopt and the diagnostics equal the expect
+// free text. Files that a case names (empirical(samples/x.csv)) are shown in messages under the
+// case's folder; that folder is left out here, so an expect line reads "samples/x.csv:3: ...". A case passes when loading returns nullopt and the diagnostics equal the expect
 // lines as a multiset: same line, column, severity and text, nothing missing, nothing extra.
 // The files are listed when the test program starts, so adding a .yaml file adds a case (ctest
 // sees it once the test program is rebuilt and its tests rediscovered).
@@ -99,8 +100,13 @@ TEST_P(BadInput, IsRejectedWithExactlyTheExpectedDiagnostics) {
   EXPECT_FALSE(scenario.has_value()) << file << ": the loader accepted a bad scenario";
 
   std::vector<std::string> actual;
-  for (const Diagnostic& d : diag.all())
-    actual.push_back(show(d.mark.line, d.mark.column, d.severity, d.message));
+  const std::string folder = file.parent_path().string() + "/";
+  for (const Diagnostic& d : diag.all()) {
+    std::string message = d.message;
+    for (auto at = message.find(folder); at != std::string::npos; at = message.find(folder))
+      message.erase(at, folder.size());
+    actual.push_back(show(d.mark.line, d.mark.column, d.severity, message));
+  }
 
   std::vector<std::string> want = expected.diagnostics;
   std::sort(want.begin(), want.end());

@@ -2,6 +2,10 @@
 // kind of mistake, pinning the message and the offset a diagnostic will point at.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "sim/dist/distribution.hpp"
@@ -37,6 +41,9 @@ TEST(ParseDistribution, ReadsEveryLawWithPositionalArguments) {
   EXPECT_EQ(canonical("erlang(3, 12ms)"), "erlang(3, 0.012s)");
   EXPECT_EQ(canonical("gamma(0.5, 12ms)"), "gamma(0.5, 0.012s)");
   EXPECT_EQ(canonical("hyperexp(12ms, 3)"), "hyperexp(mean=0.012s, cv=3)");
+  EXPECT_EQ(canonical("normal(12ms, 3ms)"), "normal(0.012s, 0.003s)");
+  EXPECT_EQ(canonical("pareto(1.5, 2ms)"), "pareto(1.5, 0.002s)");
+  EXPECT_EQ(canonical("weibull(0.7, 12ms)"), "weibull(0.7, 0.012s)");
 }
 
 TEST(ParseDistribution, ReadsNamedArgumentsInAnyOrder) {
@@ -46,6 +53,9 @@ TEST(ParseDistribution, ReadsNamedArgumentsInAnyOrder) {
   EXPECT_EQ(canonical("lognormal(median=12ms, p99=80ms)"), "lognormal(median=0.012s, p99=0.08s)");
   EXPECT_EQ(canonical("lognormal(cv=2, mean=12ms)"), "lognormal(mean=0.012s, cv=2)");
   EXPECT_EQ(canonical("hyperexp(cv=3, mean=12ms)"), "hyperexp(mean=0.012s, cv=3)");
+  EXPECT_EQ(canonical("normal(sd=3ms, mean=12ms)"), "normal(0.012s, 0.003s)");
+  EXPECT_EQ(canonical("pareto(min=2ms, alpha=2)"), "pareto(2, 0.002s)");
+  EXPECT_EQ(canonical("weibull(mean=12ms, shape=2)"), "weibull(2, 0.012s)");
 }
 
 TEST(ParseDistribution, ToleratesWhitespaceEverywhere) {
@@ -79,6 +89,9 @@ TEST(ParseDistribution, DescribeParsesBackToTheSameDraws) {
       {"lognormal(median=12ms, p99=80ms)", Dimension::kTime},
       {"lognormal(mean=0.3s, cv=1.7)", Dimension::kTime},
       {"hyperexp(mean=2min, cv=2.5)", Dimension::kTime},
+      {"normal(10ms, 7ms)", Dimension::kTime},
+      {"pareto(1.1, 0.3ms)", Dimension::kTime},
+      {"weibull(0.45, 333.333333us)", Dimension::kTime},
       {"exp(60/min)", Dimension::kRate},
       {"uniform(1KB, 3KiB)", Dimension::kSize},
   };
@@ -112,9 +125,9 @@ TEST(ParseDistribution, RejectsUnknownLawWithSuggestion) {
 }
 
 TEST(ParseDistribution, RejectsUnknownLawListingTheKnownOnes) {
-  EXPECT_PARSE_ERROR("weibull(1, 2ms)",
-                     "unknown distribution 'weibull' (expected one of const, exp, uniform, "
-                     "erlang, gamma, lognormal, hyperexp)",
+  EXPECT_PARSE_ERROR("beta(1, 2ms)",
+                     "unknown distribution 'beta' (expected one of const, exp, uniform, "
+                     "erlang, gamma, lognormal, hyperexp, normal, pareto, weibull, empirical)",
                      0u);
 }
 
@@ -229,9 +242,107 @@ TEST(ParseDistribution, RejectsNonPositiveGammaShapeAndLognormalCv) {
   EXPECT_PARSE_ERROR("lognormal(mean=12ms, cv=0)", "lognormal cv must be > 0, got 0", 24u);
 }
 
+TEST(ParseDistribution, RejectsNonPositiveNormalMeanOrSd) {
+  EXPECT_PARSE_ERROR("normal(0ms, 3ms)",
+                     "normal mean must be > 0, got 0s (draws below 0 are drawn again)", 7u);
+  EXPECT_PARSE_ERROR("normal(12ms, sd=0s)",
+                     "normal sd must be > 0, got 0s (use const for a fixed value)", 16u);
+  EXPECT_PARSE_ERROR("normal(12ms, -3ms)", "normal sd: must be >= 0, got '-3ms'", 13u);
+}
+
+TEST(ParseDistribution, RejectsParetoAlphaOutOfRangeAndNonPositiveMin) {
+  EXPECT_PARSE_ERROR("pareto(0, 2ms)", "pareto alpha must be > 0, got 0", 7u);
+  EXPECT_PARSE_ERROR("pareto(0.05, 2ms)",
+                     "pareto alpha must be >= 0.1, got 0.05 (draws reach min x 2^(54/alpha), "
+                     "which overflows near 0.05)",
+                     7u);
+  EXPECT_PARSE_ERROR("pareto(1.5, 0ms)", "pareto min must be > 0, got 0s", 12u);
+  EXPECT_PARSE_ERROR("pareto(2ms, 1.5)",
+                     "pareto alpha: unexpected unit 'ms': expected a number such as 4", 8u);
+}
+
+TEST(ParseDistribution, RejectsWeibullShapeOutOfRangeAndNonPositiveMean) {
+  EXPECT_PARSE_ERROR("weibull(0, 12ms)", "weibull shape must be > 0, got 0", 8u);
+  EXPECT_PARSE_ERROR("weibull(0.05, 12ms)",
+                     "weibull shape must be >= 0.1, got 0.05 (a smaller shape has cv > 400: a "
+                     "run far too long to converge)",
+                     8u);
+  EXPECT_PARSE_ERROR("weibull(2, 0s)", "weibull mean must be > 0, got 0s", 11u);
+  EXPECT_PARSE_ERROR("weibull(2)", "weibull takes two arguments: weibull(shape, mean)", 9u);
+}
+
 TEST(ParseDistribution, ReportsBareQuantityErrorsFromTheUnitParser) {
   EXPECT_PARSE_ERROR("12", "missing unit: write 12ms or 12s", 2u);
   EXPECT_PARSE_ERROR(" -3ms", "must be >= 0, got '-3ms'", 1u);
+}
+
+// empirical(file): a scratch folder per test holds the sample files.
+class ParseEmpirical : public ::testing::Test {
+ protected:
+  ParseEmpirical()
+      : dir_(std::filesystem::path(::testing::TempDir()) /
+             ("sdsim_parse_empirical_" + std::to_string(::getpid()) + "_" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+    std::filesystem::create_directories(dir_ / "data");
+    std::ofstream(dir_ / "data" / "lat.csv") << "# latencies\nms\n1\n2\n4\n";
+    std::ofstream(dir_ / "data" / "bad.csv") << "1ms\n2ms\n-3ms\n";
+  }
+  ~ParseEmpirical() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  DistributionParse parse(std::string_view text) const {
+    return parse_distribution(text, Dimension::kTime, DistributionContext{dir_});
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(ParseEmpirical, ReadsTheFileRelativeToTheBaseDirectory) {
+  const DistributionParse parsed = parse("empirical( data/lat.csv )");
+  ASSERT_TRUE(parsed.dist) << parsed.error;
+  EXPECT_EQ(parsed.dist->describe(), "empirical(data/lat.csv)");
+  EXPECT_DOUBLE_EQ(parsed.dist->quantile(0.25), 0.0015);
+  EXPECT_DOUBLE_EQ(parsed.dist->mean(), 0.00225);
+  // describe() parses back, with the same base directory, to the same draws.
+  const DistributionParse again = parse(parsed.dist->describe());
+  ASSERT_TRUE(again.dist) << again.error;
+  RandomStream a(5);
+  RandomStream b(5);
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(parsed.dist->sample(a), again.dist->sample(b));
+}
+
+TEST_F(ParseEmpirical, ReadsAnAbsolutePathAsItIs) {
+  const std::string absolute = (dir_ / "data" / "lat.csv").string();
+  const DistributionParse parsed =
+      parse_distribution("empirical(" + absolute + ")", Dimension::kTime,
+                         DistributionContext{"/nonexistent"});
+  ASSERT_TRUE(parsed.dist) << parsed.error;
+}
+
+TEST_F(ParseEmpirical, WithoutABaseDirectoryReadsRelativeToTheCurrentDirectory) {
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir_);
+  const DistributionParse parsed = parse_distribution("empirical(data/lat.csv)", Dimension::kTime);
+  std::filesystem::current_path(cwd);
+  EXPECT_TRUE(parsed.dist) << parsed.error;
+}
+
+TEST_F(ParseEmpirical, ReportsFileProblemsAtTheFileNameWithTheFileLine) {
+  const std::string folder = dir_.string() + "/";
+  DistributionParse bad = parse("empirical(data/bad.csv)");
+  EXPECT_FALSE(bad.dist);
+  EXPECT_EQ(bad.error, "empirical: " + folder + "data/bad.csv:3: must be >= 0, got '-3ms'");
+  EXPECT_EQ(bad.error_offset, 10u);
+  bad = parse("empirical(  data/none.csv)");
+  EXPECT_EQ(bad.error, "empirical: cannot read " + folder + "data/none.csv: no such file");
+  EXPECT_EQ(bad.error_offset, 12u);
+}
+
+TEST_F(ParseEmpirical, RejectsAnythingButOneFileName) {
+  EXPECT_EQ(parse("empirical()").error, "empirical takes one file name: empirical(file.csv)");
+  const DistributionParse two = parse("empirical(data/lat.csv, data/bad.csv)");
+  EXPECT_EQ(two.error, "empirical takes one file name: empirical(file.csv)");
+  EXPECT_EQ(two.error_offset, 24u);
 }
 
 }  // namespace
