@@ -97,6 +97,8 @@ void Client::issue(std::int32_t user) {
   m->caller_gen = e.gen;
   m->issued_at = now;
   m->sent_at = now;
+  m->request_bytes = config_.request_size;
+  m->response_bytes = config_.response_size;
   to_[r]->send_call(*m, m->request_bytes);
   if (config_.timeout) {
     deadlines_.push_back({now + *config_.timeout, slot, e.gen});

@@ -165,6 +165,8 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
   }
   if (r.has("keys")) c->keys = parse_keys(r);
   if (r.has("classes")) c->classes = parse_classes(r);
+  c->request_size = r.quantity("request_size", Dimension::kSize).value_or(0);
+  c->response_size = r.quantity("response_size", Dimension::kSize).value_or(0);
   return c;
 }
 

@@ -45,8 +45,11 @@ struct ClientConfig final : ComponentConfig {
   std::optional<Seconds> timeout;                    // per attempt; absent = wait forever
   std::shared_ptr<const KeySpace> keys;              // absent: requests name no key
   std::vector<RequestClass> classes;                 // empty: one implicit class (reads)
+  Bytes request_size = 0;                            // of each request it sends
+  Bytes response_size = 0;                           // of the response it asks for
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
+  std::vector<NameRef> callees() const override { return {target}; }
   std::optional<Seconds> longest_request_wait() const override { return timeout; }
   std::unique_ptr<Component> build(SimContext& ctx) const override;
 };

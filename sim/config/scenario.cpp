@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "sim/config/map_reader.hpp"
+#include "sim/config/network_parser.hpp"
 #include "sim/core/text.hpp"
 #include "sim/registry/registry.hpp"
 
@@ -232,14 +233,10 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
                                "; use a longer window");
   if (auto d = top.quantity("drain", Dimension::kTime)) s.drain = *d;
 
+  NetworkMembers zone_members;
   if (top.has("network")) {
     MapReader net(top.get("network"), "network", diag);
-    if (net.has("default")) {
-      MapReader def(net.get("default"), "network.default", diag);
-      if (auto l = def.quantity("latency", Dimension::kTime, true)) s.network.default_latency = *l;
-      def.finish();
-    }
-    net.finish();
+    parse_network(net, s.network, zone_members);
   }
 
   std::map<std::string, SourceMark> names;
@@ -258,6 +255,7 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
   Index index(s, names);
   for (const auto& c : s.clients) c->resolve(index, diag);
   for (const auto& c : s.components) c->resolve(index, diag);
+  resolve_network(s.network, zone_members, s.clients, s.components, index, diag);
   if (!diag.has_errors()) check_cycles(s, index, diag);
   if (diag.has_errors()) return std::nullopt;
   return s;

@@ -10,7 +10,7 @@
 
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/units.hpp"
-#include "sim/engine/network.hpp"
+#include "sim/engine/network_config.hpp"
 #include "sim/registry/component.hpp"
 
 namespace sdsim {

@@ -4,25 +4,28 @@
 #include <charconv>
 
 #include <algorithm>
+#include <cctype>
 #include <numeric>
 
 namespace sdsim {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  // One row of the classic dynamic programme: row[j] = distance(a[0..i), b[0..j)).
-  std::vector<std::size_t> row(b.size() + 1);
-  std::iota(row.begin(), row.end(), std::size_t{0});
+  // Rows of the dynamic programme: cur[j] = distance(a[0..i), b[0..j)); prev and prev2 are
+  // the rows for i-1 and i-2 (the transposition case reads prev2).
+  std::vector<std::size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+  std::iota(prev.begin(), prev.end(), std::size_t{0});
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];  // distance(a[0..i-1), b[0..j-1))
-    row[0] = i;
+    cur[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const std::size_t substitute = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      row[j] = std::min({above + 1, row[j - 1] + 1, substitute});
-      diagonal = above;
+      const std::size_t substitute = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, substitute});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
     }
+    std::swap(prev2, prev);
+    std::swap(prev, cur);
   }
-  return row[b.size()];
+  return prev[b.size()];
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {

@@ -399,14 +399,13 @@ class Parser {
     }
     const Argument& file = arguments[0];
     const std::filesystem::path written(file.value);
-    const std::filesystem::path path =
-        written.is_absolute() || context_.base_directory.empty()
-            ? written
-            : context_.base_directory / written;
+    const std::filesystem::path path = written.is_absolute() || context_.base_directory.empty()
+                                           ? written
+                                           : context_.base_directory / written;
     SampleFile samples = read_sample_file(path, dim_);
     if (!samples.error.empty()) return fail(file.value_offset, "empirical: " + samples.error);
-    result_.dist = make_empirical(std::move(samples.values),
-                                  "empirical(" + std::string(file.value) + ")");
+    result_.dist =
+        make_empirical(std::move(samples.values), "empirical(" + std::string(file.value) + ")");
     return std::move(result_);
   }
 

@@ -91,8 +91,7 @@ std::unique_ptr<Distribution> make_hyperexp(double mean, double cv,
 // resampling; the law drawn from has mean mean + sd phi(mean/sd) / Phi(mean/sd), which differs
 // from `mean` unless sd is small against it (+0.1% at sd = mean/3, +2.8% at sd = mean/2, +29%
 // at sd = mean).
-std::unique_ptr<Distribution> make_normal(double mean, double sd,
-                                          Dimension dim = Dimension::kTime);
+std::unique_ptr<Distribution> make_normal(double mean, double sd, Dimension dim = Dimension::kTime);
 // Pareto: P(X > x) = (min / x)^alpha for x >= min. alpha >= 0.1 (smaller ones overflow), min > 0.
 // mean() is +infinity for alpha <= 1, variance() for alpha <= 2.
 std::unique_ptr<Distribution> make_pareto(double alpha, double min,

@@ -1,9 +1,21 @@
-// The latency network (DESIGN.md, "Mapping onto SimGrid"): each directed route between two
-// nodes is a FIFO delay line. A message of S bytes sent at t on a route with latency L and
-// bandwidth B arrives at max(previous arrival, t' + L) where t' = max(t, line free) + 8 S / B
-// (serialisation; B unlimited -> t' = t). Cost per message is O(1), flat in the number of
-// messages in flight. At delivery the route checks SimGrid's host state: a message to a host
-// that is off is lost, and its sender finds out only by its own timeout, as with TCP.
+// Network: how messages travel between nodes (DESIGN.md, "Mapping onto SimGrid";
+// docs/architecture.md, "The network").
+//
+// Each directed route (from node, to node) has the latency and bandwidth of its path
+// (NetworkConfig::path: the default hop, plus the link between the two zones when they
+// differ; the bandwidth is the path's bottleneck). Two models carry messages on it:
+//
+// - latency (default): each route is a FIFO delay line. A message of S bytes sent at t on a
+//   route with latency L and bandwidth B arrives at max(previous arrival, t' + L) where
+//   t' = max(t, line free) + 8 S / B (serialisation; B unlimited -> t' = t). The bandwidth is
+//   the route's own: routes never share it, even when their paths cross the same link. Cost
+//   per message is O(1), flat in the number of messages in flight.
+// - flow: each message is a SimGrid comm between the two hosts (Flows), so messages whose
+//   paths cross a link share its bandwidth (max-min). Messages on one route are not kept in
+//   order. Cost grows with the number of messages in flight.
+//
+// In both, a message to a host that is off is lost (the latency model checks at delivery),
+// and its sender finds out only by its own timeout, as with TCP.
 #pragma once
 
 #include <cstdint>
@@ -14,19 +26,25 @@
 #include "sim/core/units.hpp"
 #include "sim/engine/calendar.hpp"
 #include "sim/engine/message.hpp"
+#include "sim/engine/network_config.hpp"
 #include "sim/engine/node.hpp"
 
 namespace sdsim {
 
-struct NetworkConfig {
-  Seconds default_latency = 0;          // one hop between any two hosts
-  BitsPerSecond default_bandwidth = 0;  // 0 = unlimited
-};
+class Flows;
 
 class Route final : public EventTarget {
  public:
-  Route(Calendar& calendar, MessagePool& pool, Node& to, Seconds latency, BitsPerSecond bandwidth)
-      : calendar_(calendar), pool_(pool), to_(to), latency_(latency), bandwidth_(bandwidth) {}
+  // `flows` is null in the latency model.
+  Route(Calendar& calendar, MessagePool& pool, Flows* flows, const Node& from, Node& to,
+        Seconds latency, BitsPerSecond bandwidth)
+      : calendar_(calendar),
+        pool_(pool),
+        flows_(flows),
+        from_(from),
+        to_(to),
+        latency_(latency),
+        bandwidth_(bandwidth) {}
 
   // Sends a call (the callee's on_call runs at arrival).
   void send_call(Message& m, Bytes bytes) { send(m, bytes, kTagCall); }
@@ -35,16 +53,24 @@ class Route final : public EventTarget {
 
   Node& to() const { return to_; }
   Seconds latency() const { return latency_; }
+  BitsPerSecond bandwidth() const { return bandwidth_; }  // 0 = unlimited
   std::uint64_t sent() const { return sent_; }
   std::uint64_t lost() const { return lost_; }
 
+  // A message reaches the end of the route (calendar event in the latency model; the comm's
+  // end in the flow model): delivered to the destination node, or lost if its host is off.
   void fire(std::uint32_t tag, void* data) override;
+  void arrive(std::uint32_t tag, Message* m) { fire(tag, m); }
+  // A message is lost on the way (flow model: a failed comm).
+  void lose(Message* m);
 
  private:
   void send(Message& m, Bytes bytes, std::uint32_t tag);
 
   Calendar& calendar_;
   MessagePool& pool_;
+  Flows* flows_;
+  const Node& from_;
   Node& to_;
   Seconds latency_;
   BitsPerSecond bandwidth_;
@@ -56,20 +82,29 @@ class Route final : public EventTarget {
 
 class Network {
  public:
-  Network(Calendar& calendar, MessagePool& pool, NetworkConfig config)
-      : calendar_(calendar), pool_(pool), config_(config) {}
+  Network(Calendar& calendar, MessagePool& pool, const NetworkConfig& config);
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
 
   // The route from `from` to `to`, made on first use. Resolve routes once, when components
-  // connect, and keep the reference: this is not a per-message lookup.
+  // connect, and keep the reference: this is not a per-message lookup. Throws
+  // std::logic_error when no path joins their zones (the loader rejects such calls).
   Route& route(const Node& from, Node& to);
 
   const NetworkConfig& config() const { return config_; }
   std::size_t route_count() const { return routes_.size(); }
+  // Messages sent and lost over all routes (O(routes)).
+  std::uint64_t messages_sent() const;
+  std::uint64_t messages_lost() const;
+  // Ends every message in flight without delivering it (end of run).
+  void cancel_all();
 
  private:
   Calendar& calendar_;
   MessagePool& pool_;
-  NetworkConfig config_;
+  const NetworkConfig& config_;
+  std::unique_ptr<Flows> flows_;
   std::map<std::pair<const Node*, const Node*>, std::unique_ptr<Route>> routes_;
 };
 

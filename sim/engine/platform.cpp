@@ -13,22 +13,63 @@ const std::string& Host::name() const { return host_->get_name(); }
 bool Host::is_on() const { return host_->is_on(); }
 double Host::speed_factor() const { return host_->get_speed(); }
 
-Platform::Platform() { zone_ = simgrid::s4u::create_star_zone("sdsim"); }
+namespace {
+
+// SimGrid bandwidths are in bytes per second.
+double bytes_per_second(BitsPerSecond bps) {
+  return bps > 0 ? bps / 8.0 : Platform::kUnlimitedBytesPerSecond;
+}
+
+}  // namespace
+
+Platform::Platform(const NetworkConfig& network) : network_(network) {
+  namespace s4u = simgrid::s4u;
+  root_ = s4u::create_full_zone("sdsim/root");
+  std::vector<simgrid::kernel::routing::NetPoint*> gateways;
+  for (const std::string& name : network.zones) {
+    s4u::NetZone* zone = s4u::create_star_zone("zone/" + name);
+    zone->set_parent(root_);
+    gateways.push_back(zone->create_router("zone/" + name + "/gw"));
+    zones_.push_back(zone);
+  }
+  for (const NetworkLink& l : network.links) {
+    s4u::Link* link =
+        root_->create_split_duplex_link("link/" + l.name, bytes_per_second(l.bandwidth))
+            ->set_latency(l.latency)
+            ->seal();
+    const s4u::LinkInRoute up{link, s4u::LinkInRoute::Direction::UP};
+    const auto a = static_cast<std::size_t>(l.zone_a);
+    const auto b = static_cast<std::size_t>(l.zone_b);
+    root_->add_route(zones_[a]->get_netpoint(), zones_[b]->get_netpoint(), gateways[a], gateways[b],
+                     {up}, true);
+  }
+}
+
+void Platform::enter_zone(int zone) {
+  if (zone < 0 || static_cast<std::size_t>(zone) >= zones_.size())
+    throw std::logic_error("Platform::enter_zone: no zone " + std::to_string(zone));
+  current_zone_ = zone;
+}
 
 Host& Platform::add_host(const std::string& name, int cores) {
+  namespace s4u = simgrid::s4u;
   if (sealed_) throw std::logic_error("Platform::add_host after seal: " + name);
-  simgrid::s4u::Host* h = zone_->create_host(name, 1.0)->set_core_count(cores)->seal();
-  // The access link carries host state for partitions and the flow network model; the
-  // latency network computes delays itself (sim/engine/network.hpp).
-  simgrid::s4u::Link* link = zone_->create_link(name + ".link", 1e12)->set_latency(0)->seal();
-  const simgrid::s4u::LinkInRoute in_route{link};
-  zone_->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {in_route}, true);
-  hosts_.emplace_back(h, cores);
+  s4u::NetZone* zone = zones_[static_cast<std::size_t>(current_zone_)];
+  s4u::Host* h = zone->create_host(name, 1.0)->set_core_count(cores)->seal();
+  // Half the default latency each way: host -> host crosses two access links. Halving is
+  // exact in binary floating point, so the two halves add up to the default latency.
+  s4u::Link* link =
+      zone->create_split_duplex_link(name + ".link", bytes_per_second(network_.default_bandwidth))
+          ->set_latency(network_.default_latency / 2)
+          ->seal();
+  const s4u::LinkInRoute up{link, s4u::LinkInRoute::Direction::UP};
+  zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {up}, true);
+  hosts_.emplace_back(h, cores, current_zone_);
   return hosts_.back();
 }
 
 void Platform::seal() {
-  if (!sealed_) zone_->seal();
+  if (!sealed_) root_->seal();
   sealed_ = true;
 }
 

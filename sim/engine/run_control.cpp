@@ -5,6 +5,7 @@
 
 #include "sim/engine/cpu.hpp"
 #include "sim/engine/log.hpp"
+#include "sim/engine/network.hpp"
 #include "sim/metrics/metrics_hub.hpp"
 
 namespace sdsim {
@@ -15,12 +16,13 @@ constexpr std::uint32_t kTagDrainLimit = 2;
 constexpr std::uint32_t kTagCheckDrained = 3;
 }  // namespace
 
-RunControl::RunControl(Calendar& calendar, MetricsHub& metrics, Cpu& cpu,
+RunControl::RunControl(Calendar& calendar, MetricsHub& metrics, Cpu& cpu, Network& network,
                        std::optional<Seconds> duration, std::optional<std::uint64_t> request_limit,
                        std::function<Seconds(Seconds)> drain_limit)
     : calendar_(calendar),
       metrics_(metrics),
       cpu_(cpu),
+      network_(network),
       duration_(duration),
       request_limit_(request_limit),
       drain_limit_for_(std::move(drain_limit)) {}
@@ -99,6 +101,7 @@ void RunControl::end_run(bool abandon_open) {
   metrics_.finish(end_at_);
   calendar_.clear();
   cpu_.cancel_all();
+  network_.cancel_all();
 }
 
 }  // namespace sdsim

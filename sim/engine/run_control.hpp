@@ -17,6 +17,7 @@ namespace sdsim {
 
 class MetricsHub;
 class Cpu;
+class Network;
 
 // Something that holds open requests and can end them as unfinished (a client).
 class Drainable {
@@ -28,8 +29,8 @@ class Drainable {
 class RunControl final : public EventTarget {
  public:
   // `drain_limit(t)` gives the drain limit once issuing stopped at time t.
-  RunControl(Calendar& calendar, MetricsHub& metrics, Cpu& cpu, std::optional<Seconds> duration,
-             std::optional<std::uint64_t> request_limit,
+  RunControl(Calendar& calendar, MetricsHub& metrics, Cpu& cpu, Network& network,
+             std::optional<Seconds> duration, std::optional<std::uint64_t> request_limit,
              std::function<Seconds(Seconds)> drain_limit);
 
   void add_drainable(Drainable* d) { drainables_.push_back(d); }
@@ -53,7 +54,7 @@ class RunControl final : public EventTarget {
   Seconds drain_limit() const { return drain_limit_; }
 
   // Ends the run now (drained, drain limit, or an interrupt): notifies metrics, clears the
-  // calendar and cancels CPU work so SimGrid's run returns.
+  // calendar and cancels CPU work and messages in flight (flow model) so SimGrid's run returns.
   void end_run(bool abandon_open);
 
   void fire(std::uint32_t tag, void* data) override;
@@ -65,6 +66,7 @@ class RunControl final : public EventTarget {
   Calendar& calendar_;
   MetricsHub& metrics_;
   Cpu& cpu_;
+  Network& network_;
   std::optional<Seconds> duration_;
   std::optional<std::uint64_t> request_limit_;
   std::function<Seconds(Seconds)> drain_limit_for_;

@@ -1,6 +1,7 @@
 #include "sim/engine/simulation.hpp"
 
 #include <simgrid/s4u/Engine.hpp>
+#include <xbt/config.hpp>
 
 #include <chrono>
 #include <map>
@@ -45,6 +46,39 @@ std::vector<std::string> simgrid_args() {
           "--cfg=network/TCP-gamma:0"};
 }
 
+// The network in force (summary.json `run.network`): the scenario's figures and the SimGrid
+// settings, read back from SimGrid's configuration rather than restated.
+nlohmann::json network_summary(const NetworkConfig& config, const Network& network) {
+  const auto bandwidth = [](BitsPerSecond b) {
+    return b > 0 ? nlohmann::json(b) : nlohmann::json(nullptr);  // null: unlimited
+  };
+  nlohmann::json zones = nlohmann::json::object();
+  for (std::size_t z = 1; z < config.zones.size(); ++z) zones[config.zones[z]] = config.members[z];
+  nlohmann::json links = nlohmann::json::array();
+  for (const NetworkLink& l : config.links)
+    links.push_back({{"name", l.name},
+                     {"between",
+                      {config.zones[static_cast<std::size_t>(l.zone_a)],
+                       config.zones[static_cast<std::size_t>(l.zone_b)]}},
+                     {"latency_s", l.latency},
+                     {"bandwidth_bps", bandwidth(l.bandwidth)}});
+  namespace cfg = simgrid::config;
+  return {{"model", network_model_name(config.model)},
+          {"default_latency_s", config.default_latency},
+          {"default_bandwidth_bps", bandwidth(config.default_bandwidth)},
+          {"zones", zones},
+          {"links", links},
+          {"messages_sent", network.messages_sent()},
+          {"messages_lost", network.messages_lost()},
+          {"simgrid",
+           {{"network/model", cfg::get_value<std::string>("network/model")},
+            {"network/latency-factor", cfg::get_value<double>("network/latency-factor")},
+            {"network/bandwidth-factor", cfg::get_value<double>("network/bandwidth-factor")},
+            {"network/weight-S", cfg::get_value<double>("network/weight-S")},
+            {"network/crosstraffic", cfg::get_value<bool>("network/crosstraffic")},
+            {"network/TCP-gamma", cfg::get_value<double>("network/TCP-gamma")}}}};
+}
+
 }  // namespace
 
 RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
@@ -60,21 +94,25 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   const std::uint64_t seed = options.seed.value_or(scenario.seed);
   Calendar calendar;
   MessagePool messages;
-  Platform platform;
+  Platform platform(scenario.network);
   Network network(calendar, messages, scenario.network);
   Cpu cpu(calendar);
   MetricsHub metrics(calendar, scenario.warmup, scenario.window, options.timeseries);
   metrics.set_request_log(options.request_log);
-  RunControl control(calendar, metrics, cpu, scenario.duration, scenario.requests,
+  RunControl control(calendar, metrics, cpu, network, scenario.duration, scenario.requests,
                      [&scenario](Seconds issue_time) { return scenario.drain_limit(issue_time); });
   SimContext ctx{calendar, network, cpu,      platform, messages,
                  metrics,  control, scenario, seed,     options.replication};
 
   // Components first, then clients, in file order: host creation order is deterministic.
+  // The hosts an item creates belong to its network zone.
   std::vector<std::unique_ptr<Component>> built;
   Directory directory;
-  for (const auto& c : scenario.components) built.push_back(c->build(ctx));
-  for (const auto& c : scenario.clients) built.push_back(c->build(ctx));
+  for (const auto* list : {&scenario.components, &scenario.clients})
+    for (const auto& c : *list) {
+      platform.enter_zone(scenario.network.zone_of(c->name));
+      built.push_back(c->build(ctx));
+    }
   for (auto& c : built) directory.add(c.get());
   platform.seal();
   for (auto& c : built) c->connect(directory);
@@ -150,12 +188,8 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
               {"simgrid_rounds", calendar.rounds()},
               {"execs", cpu.started()},
               {"hosts", platform.host_count()},
-              {"routes", network.route_count()}};
-  s["network"] = {
-      {"model", "latency"},
-      {"default_latency_s", scenario.network.default_latency},
-      {"simgrid",
-       {{"network/model", "CM02"}, {"network/crosstraffic", 0}, {"network/TCP-gamma", 0}}}};
+              {"routes", network.route_count()},
+              {"network", network_summary(scenario.network, network)}};
   s["system"] = measured["system"];
   s["clients"] = measured["clients"];
   s["components"] = measured["components"];

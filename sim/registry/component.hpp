@@ -88,8 +88,9 @@ class ComponentConfig {
 
   // Checks the names this component refers to. Default: none.
   virtual void resolve(const ConfigIndex& index, Diagnostics& diag) const {}
-  // The components this one calls (load balancer backends, ...), for the loader's cycle
-  // check: a request must not be forwarded forever.
+  // The components this one calls (a client's target, load balancer backends, ...), for the
+  // loader's checks: no call cycle (a request must not be forwarded forever), and a network
+  // link between the zones of caller and callee.
   virtual std::vector<NameRef> callees() const { return {}; }
   // How many replicas (hosts) it has; callers address one of them per call.
   virtual int replica_count() const { return 1; }

@@ -4,10 +4,11 @@
 //   # expect: error: MESSAGE                (a whole-file problem: no line, no column)
 // (`warning` in place of `error` for a warning). Other leading comments (`# note: ...`) are
 // free text. Files that a case names (empirical(samples/x.csv)) are shown in messages under the
-// case's folder; that folder is left out here, so an expect line reads "samples/x.csv:3: ...". A case passes when loading returns nullopt and the diagnostics equal the expect
-// lines as a multiset: same line, column, severity and text, nothing missing, nothing extra.
-// The files are listed when the test program starts, so adding a .yaml file adds a case (ctest
-// sees it once the test program is rebuilt and its tests rediscovered).
+// case's folder; that folder is left out here, so an expect line reads "samples/x.csv:3: ...". A
+// case passes when loading returns nullopt and the diagnostics equal the expect lines as a
+// multiset: same line, column, severity and text, nothing missing, nothing extra. The files are
+// listed when the test program starts, so adding a .yaml file adds a case (ctest sees it once the
+// test program is rebuilt and its tests rediscovered).
 #include <gtest/gtest.h>
 #include <unistd.h>
 

@@ -13,11 +13,18 @@ TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
   EXPECT_EQ(edit_distance("same", "same"), 0u);
 }
 
+TEST(EditDistance, CountsASwapOfAdjacentCharactersOnce) {
+  EXPECT_EQ(edit_distance("modle", "model"), 1u);
+  EXPECT_EQ(edit_distance("ab", "ba"), 1u);
+  EXPECT_EQ(edit_distance("ca", "abc"), 3u);  // optimal string alignment, not Damerau's 2
+}
+
 TEST(EditDistance, IsCaseSensitive) { EXPECT_EQ(edit_distance("MS", "ms"), 2u); }
 
 TEST(DidYouMean, SuggestsTheCloseCandidate) {
   EXPECT_EQ(did_you_mean("expo", {"const", "exp", "uniform"}), "exp");
   EXPECT_EQ(did_you_mean("wokers", {"threads", "workers", "queue"}), "workers");
+  EXPECT_EQ(did_you_mean("wets", {"default", "east", "west"}), "west");  // a swap
 }
 
 TEST(DidYouMean, ReturnsEmptyWhenNothingIsClose) {

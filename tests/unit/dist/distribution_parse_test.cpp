@@ -313,9 +313,8 @@ TEST_F(ParseEmpirical, ReadsTheFileRelativeToTheBaseDirectory) {
 
 TEST_F(ParseEmpirical, ReadsAnAbsolutePathAsItIs) {
   const std::string absolute = (dir_ / "data" / "lat.csv").string();
-  const DistributionParse parsed =
-      parse_distribution("empirical(" + absolute + ")", Dimension::kTime,
-                         DistributionContext{"/nonexistent"});
+  const DistributionParse parsed = parse_distribution(
+      "empirical(" + absolute + ")", Dimension::kTime, DistributionContext{"/nonexistent"});
   ASSERT_TRUE(parsed.dist) << parsed.error;
 }
 

@@ -123,8 +123,8 @@ RawMoments piecewise_uniform_moments(const std::vector<double>& sorted) {
   for (std::size_t i = 0; i + 1 < sorted.size(); ++i) {
     const double a = sorted[i];
     const double b = sorted[i + 1];
-    const RawMoments m = a == b ? RawMoments{a, a * a, a * a * a, a * a * a * a}
-                                : uniform_moments(a, b);
+    const RawMoments m =
+        a == b ? RawMoments{a, a * a, a * a * a, a * a * a * a} : uniform_moments(a, b);
     sum = {sum.m1 + m.m1 / segments, sum.m2 + m.m2 / segments, sum.m3 + m.m3 / segments,
            sum.m4 + m.m4 / segments};
   }

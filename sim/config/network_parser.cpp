@@ -1,0 +1,210 @@
+#include "sim/config/network_parser.hpp"
+
+#include <map>
+
+#include "sim/core/text.hpp"
+
+namespace sdsim {
+
+namespace {
+
+// A bandwidth given must be > 0: leaving it out means unlimited.
+void read_bandwidth(MapReader& r, BitsPerSecond& out) {
+  if (auto b = r.quantity("bandwidth", Dimension::kBandwidth)) {
+    if (*b <= 0)
+      r.error_at("bandwidth", "bandwidth must be > 0 (leave it out for an unlimited bandwidth)");
+    else
+      out = *b;
+  }
+}
+
+// `node` is the mapping `zones` reads.
+void parse_zones(const YAML::Node& node, MapReader& zones, NetworkConfig& out,
+                 NetworkMembers& members) {
+  if (!zones.ok()) return;
+  std::map<std::string, std::pair<std::string, SourceMark>> zone_of;  // member -> (zone, mark)
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) continue;  // reported by MapReader
+    const std::string zone = kv.first.Scalar();
+    const YAML::Node list = zones.get(zone);
+    const std::string context = "network.zones." + zone;
+    if (zone == NetworkConfig::kDefaultZone) {
+      zones.error(mark_of(kv.first),
+                  "'default' is the zone of every client and component not listed in a zone; "
+                  "give this zone another name");
+      continue;
+    }
+    if (!is_valid_name(zone)) {
+      zones.error(mark_of(kv.first),
+                  "invalid zone name '" + zone +
+                      "': use letters, digits, '_' and '-', starting with a letter");
+      continue;
+    }
+    if (!list.IsSequence() || list.size() == 0) {
+      zones.diag().error(mark_of(list),
+                         context +
+                             ": expected a non-empty list of clients and components, such as "
+                             "[api, db]");
+      continue;
+    }
+    const int index = out.add_zone(zone);
+    for (const YAML::Node& item : list) {
+      if (!item.IsScalar()) {
+        zones.diag().error(mark_of(item), context + ": expected a client or component name");
+        continue;
+      }
+      const std::string& name = item.Scalar();
+      auto [it, inserted] = zone_of.emplace(name, std::make_pair(zone, mark_of(item)));
+      if (!inserted) {
+        const std::string where = it->second.first == zone
+                                      ? "listed twice in zone '" + zone + "'"
+                                      : "already in zone '" + it->second.first + "'";
+        zones.diag().error(mark_of(item), context + ": '" + name + "' is " + where + " (line " +
+                                              std::to_string(it->second.second.line) +
+                                              "); a client or component is in one zone at most");
+        continue;
+      }
+      out.add_member(index, name);
+      members.members.push_back({name, mark_of(item), index});
+    }
+  }
+  zones.finish();
+}
+
+// A zone named in `between`: its index, or -1 with an error.
+int zone_index(const YAML::Node& node, const std::string& context, const NetworkConfig& out,
+               Diagnostics& diag) {
+  if (!node.IsScalar()) {
+    diag.error(mark_of(node), context + ": expected a zone name");
+    return -1;
+  }
+  const std::string& name = node.Scalar();
+  for (std::size_t z = 0; z < out.zones.size(); ++z)
+    if (out.zones[z] == name) return static_cast<int>(z);
+  std::string msg = context + ": unknown zone '" + name + "'";
+  const std::string hint = did_you_mean(name, out.zones);
+  if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
+  std::string list;
+  for (const auto& z : out.zones) list += (list.empty() ? "" : ", ") + z;
+  diag.error(mark_of(node), msg + "; zones: " + list);
+  return -1;
+}
+
+void parse_links(const YAML::Node& list, Diagnostics& diag, NetworkConfig& out) {
+  if (!list.IsSequence()) {
+    diag.error(mark_of(list),
+               "network.links: expected a list of links, such as "
+               "[{between: [east, west], latency: 30ms, bandwidth: 1Gbps}]");
+    return;
+  }
+  std::map<std::string, SourceMark> names;
+  int item_number = 0;
+  for (const YAML::Node& item : list) {
+    ++item_number;
+    std::string label = "network.links[" + std::to_string(item_number) + "]";
+    if (item.IsMap() && item["name"] && item["name"].IsScalar())
+      label = "network.links." + item["name"].Scalar();
+    MapReader r(item, label, diag);
+    if (!r.ok()) continue;
+    NetworkLink link;
+    const auto name = r.string("name");
+    if (name && !is_valid_name(*name))
+      r.error_at("name", "invalid name '" + *name +
+                             "': use letters, digits, '_' and '-', starting with a letter");
+    if (auto l = r.quantity("latency", Dimension::kTime)) link.latency = *l;
+    read_bandwidth(r, link.bandwidth);
+    bool ok = true;
+    const YAML::Node between = r.get("between");
+    if (!between.IsDefined() || between.IsNull()) {
+      if (!r.has_misspelling_of("between"))
+        r.error(r.mark(),
+                "missing required key 'between' (the two zones it joins, e.g. "
+                "between: [east, west])");
+      ok = false;
+    } else if (!between.IsSequence() || between.size() != 2) {
+      r.error(mark_of(between),
+              "between: expected the two zones the link joins, e.g. [east, west]");
+      ok = false;
+    } else {
+      link.zone_a = zone_index(between[0], label + ".between", out, diag);
+      link.zone_b = zone_index(between[1], label + ".between", out, diag);
+      if (link.zone_a < 0 || link.zone_b < 0) {
+        ok = false;
+      } else if (link.zone_a == link.zone_b) {
+        r.error(mark_of(between[1]),
+                "between: a link joins two different zones (a zone's "
+                "own hosts talk over the default hop)");
+        ok = false;
+      } else if (const NetworkLink* other = out.link_between(link.zone_a, link.zone_b)) {
+        r.error(mark_of(between), "between: link '" + other->name + "' already joins " +
+                                      out.zones[static_cast<std::size_t>(link.zone_a)] + " and " +
+                                      out.zones[static_cast<std::size_t>(link.zone_b)]);
+        ok = false;
+      }
+    }
+    r.finish();
+    if (!ok) continue;
+    link.name = name.value_or(out.zones[static_cast<std::size_t>(link.zone_a)] + "-" +
+                              out.zones[static_cast<std::size_t>(link.zone_b)]);
+    if (auto [it, inserted] = names.emplace(link.name, r.mark()); !inserted) {
+      r.error(name ? r.mark_of_value("name") : r.mark(), "duplicate link name '" + link.name +
+                                                             "' (first at line " +
+                                                             std::to_string(it->second.line) + ")");
+      continue;
+    }
+    out.links.push_back(link);
+  }
+}
+
+}  // namespace
+
+void parse_network(MapReader& net, NetworkConfig& out, NetworkMembers& members) {
+  if (!net.ok()) return;
+  if (auto m = net.choice("model", {"latency", "flow"}))
+    out.model = *m == "flow" ? NetworkModel::kFlow : NetworkModel::kLatency;
+  if (net.has("default")) {
+    MapReader def(net.get("default"), "network.default", net.diag());
+    if (auto l = def.quantity("latency", Dimension::kTime)) out.default_latency = *l;
+    read_bandwidth(def, out.default_bandwidth);
+    def.finish();
+  }
+  if (net.has("zones")) {
+    const YAML::Node node = net.get("zones");
+    MapReader zones(node, "network.zones", net.diag());
+    parse_zones(node, zones, out, members);
+  }
+  if (net.has("links")) parse_links(net.get("links"), net.diag(), out);
+  net.finish();
+}
+
+void resolve_network(const NetworkConfig& network, const NetworkMembers& members,
+                     const std::vector<std::unique_ptr<ComponentConfig>>& clients,
+                     const std::vector<std::unique_ptr<ComponentConfig>>& components,
+                     const ConfigIndex& index, Diagnostics& diag) {
+  for (const auto& m : members.members) {
+    if (index.exists(m.name)) continue;
+    std::string msg = "network.zones." + network.zones[static_cast<std::size_t>(m.zone)] + ": '" +
+                      m.name + "' names no client or component";
+    const std::string hint = did_you_mean(m.name, index.names());
+    if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
+    diag.error(m.mark, msg);
+  }
+  for (const auto* list : {&clients, &components})
+    for (const auto& c : *list) {
+      const int from = network.zone_of(c->name);
+      for (const NameRef& ref : c->callees()) {
+        if (index.find(ref.name) == nullptr) continue;  // reported by resolve
+        const int to = network.zone_of(ref.name);
+        if (network.path(from, to)) continue;
+        const std::string& a = network.zones[static_cast<std::size_t>(from)];
+        const std::string& b = network.zones[static_cast<std::size_t>(to)];
+        diag.error(ref.mark, c->name + ": '" + ref.name + "' is in zone '" + b + "' and " +
+                                 c->name + " in zone '" + a +
+                                 "', but no network link joins them (add one to network.links: "
+                                 "{between: [" +
+                                 a + ", " + b + "], latency: ...})");
+      }
+    }
+}
+
+}  // namespace sdsim
