@@ -40,17 +40,19 @@ void parse_zones(const YAML::Node& node, MapReader& zones, NetworkConfig& out,
                       "': use letters, digits, '_' and '-', starting with a letter");
       continue;
     }
+    const int index = out.add_zone(zone);  // even when its list is bad: links may name it
     if (!list.IsSequence() || list.size() == 0) {
       zones.diag().error(mark_of(list),
                          context +
                              ": expected a non-empty list of clients and components, such as "
                              "[api, db]");
+      members.complete = false;
       continue;
     }
-    const int index = out.add_zone(zone);
     for (const YAML::Node& item : list) {
       if (!item.IsScalar()) {
         zones.diag().error(mark_of(item), context + ": expected a client or component name");
+        members.complete = false;
         continue;
       }
       const std::string& name = item.Scalar();
@@ -189,6 +191,9 @@ void resolve_network(const NetworkConfig& network, const NetworkMembers& members
     if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
     diag.error(m.mark, msg);
   }
+  // Where a zone's list was unreadable, members are missing: a call check would then report
+  // calls between zones the author did not intend.
+  if (!members.complete) return;
   for (const auto* list : {&clients, &components})
     for (const auto& c : *list) {
       const int from = network.zone_of(c->name);

@@ -23,6 +23,7 @@ struct NetworkMembers {
     int zone;
   };
   std::vector<Member> members;
+  bool complete = true;  // false when a zone's list could not be read
 };
 
 // Reads the `network` mapping into `out`.
