@@ -193,6 +193,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   s["system"] = measured["system"];
   s["clients"] = measured["clients"];
   s["components"] = measured["components"];
+  s["incidents"] = measured["incidents"];
   s["warnings"] = warnings;
   return result;
 }

@@ -47,6 +47,14 @@ StationStats& MetricsHub::add_station(const std::string& name, StationShape shap
   return stations_.emplace_back(name, std::move(shape), clock_);
 }
 
+MetricsHub::IncidentId MetricsHub::begin_incident(std::string kind, std::string name,
+                                                  std::string target, Seconds at) {
+  incidents_.push_back(Incident{std::move(kind), std::move(name), std::move(target), at});
+  return static_cast<IncidentId>(incidents_.size() - 1);
+}
+
+void MetricsHub::end_incident(IncidentId id, Seconds at) { incidents_[id].to = at; }
+
 void MetricsHub::start() {
   if (out_) *out_ << "window_start_s,window_end_s,scope,metric,value\n";
   calendar_.at(window_, this, kTagWindow);
@@ -106,6 +114,15 @@ void MetricsHub::close_window(Seconds end) {
     for (auto& [client, c] : classes_)
       c.close_window(end - start, emitter("class/" + client + "/" + c.name()));
     for (auto& s : stations_) s.close_window(start, end, emitter("component/" + s.name()));
+    const double len = end - start;
+    for (const Incident& i : incidents_) {
+      const Seconds to = i.to < 0 ? end : i.to;  // open: runs to the window's end at least
+      const bool instant = to <= i.from;
+      const bool touches = instant ? i.from >= start && i.from < end : i.from < end && to > start;
+      if (!touches) continue;
+      const double covered = instant ? 0.0 : std::min(to, end) - std::max(i.from, start);
+      emitter("incident/" + i.name)("active", len > 0 ? covered / len : 0.0);
+    }
   } else {
     auto ignore = [](std::string_view, double) {};
     for (auto& c : clients_) c.close_window(end - start, ignore);
@@ -160,8 +177,17 @@ nlohmann::json MetricsHub::summary() const {
     clients[client]["classes"][c.name()] = c.summary_json(len);
   json components = json::object();
   for (const auto& s : stations_) components[s.name()] = s.summary_json();
-  return json{
-      {"system", system.summary_json(len)}, {"clients", clients}, {"components", components}};
+  json incidents = json::array();
+  for (const Incident& i : incidents_)
+    incidents.push_back({{"kind", i.kind},
+                         {"name", i.name},
+                         {"target", i.target},
+                         {"from_s", i.from},
+                         {"to_s", i.to < 0 ? json(nullptr) : json(i.to)}});
+  return json{{"system", system.summary_json(len)},
+              {"clients", clients},
+              {"components", components},
+              {"incidents", incidents}};
 }
 
 }  // namespace sdsim

@@ -32,6 +32,14 @@ class MetricsHub final : public EventTarget {
   void set_request_log(std::ostream* log);
   StationStats& add_station(const std::string& name, StationShape shape);
 
+  // Incidents: the windows of faults and traffic shocks (issue "Chaos in simulation"). Each
+  // is listed in summary.json (`incidents`: kind, name, target, from_s, to_s; to_s null while
+  // open at the end) and, in timeseries.csv, as scope incident/<name>, metric `active`: the
+  // fraction of each time-series window it covered (rows only for windows it touched).
+  using IncidentId = std::uint32_t;
+  IncidentId begin_incident(std::string kind, std::string name, std::string target, Seconds at);
+  void end_incident(IncidentId id, Seconds at);
+
   const MeasureClock& clock() const { return clock_; }
   // Schedules the first window boundary and the warm-up mark. Call before the run.
   void start();
@@ -65,6 +73,12 @@ class MetricsHub final : public EventTarget {
   std::deque<RequestScope> clients_;
   std::deque<std::pair<std::string, RequestScope>> classes_;  // (client, scope)
   std::deque<StationStats> stations_;
+  struct Incident {
+    std::string kind, name, target;
+    Seconds from = 0;
+    Seconds to = -1;  // < 0: still open
+  };
+  std::vector<Incident> incidents_;
   std::unique_ptr<RequestScope> system_window_;
   Seconds window_start_ = 0;
   Seconds interval_end_ = 0;
