@@ -46,6 +46,12 @@ class SlotTable {
     return slot < entries_.size() && entries_[slot].live && entries_[slot].gen == gen;
   }
   std::size_t live() const { return live_; }
+  // Calls f(slot, value) for every live entry, in slot order.
+  template <class F>
+  void for_each_live(F&& f) {
+    for (std::uint32_t i = 0; i < entries_.size(); ++i)
+      if (entries_[i].live) f(i, entries_[i].value);
+  }
   std::size_t capacity() const { return entries_.size(); }
 
  private:

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "models/common/class_table.hpp"
+#include "sim/config/scenario.hpp"
 #include "sim/engine/calendar.hpp"
 #include "sim/engine/cpu.hpp"
 #include "sim/engine/network.hpp"
@@ -13,6 +14,13 @@
 namespace sdsim {
 
 namespace {
+
+// A slow-node fault on it: service runs as SimGrid executions, so work in progress slows.
+bool slowed_by_faults(const Scenario& scenario, const std::string& name) {
+  for (const FaultSpec& f : scenario.faults.faults)
+    if (f.kind == FaultKind::kSlow && f.component == name) return true;
+  return false;
+}
 
 bool makes_calls(const ServiceConfig& config, const ClassTable& classes) {
   if (config.calls && !config.calls->steps.empty()) return true;
@@ -37,12 +45,15 @@ Service::Service(const ServiceConfig& config, SimContext& ctx)
                        config.cores > 0 || config.workers > 0 ? config.effective_cores() : 0,
                        config.queue_capacity.has_value(),
                        config.mode() == ServiceConfig::Mode::kCpu ||
+                           slowed_by_faults(ctx.scenario, config.name) ||
                            makes_calls(config, ClassTable(ctx.scenario)),
                        makes_calls(config, ClassTable(ctx.scenario))})),
       service_rng_(ctx.stream(config.name, "service_time")),
       call_rng_(ctx.stream(config.name, "calls")),
       replica_rng_(ctx.stream(config.name, "replica")),
-      mode_(config.mode()) {
+      error_rng_(ctx.stream(config.name, "errors")),
+      mode_(slowed_by_faults(ctx.scenario, config.name) ? ServiceConfig::Mode::kCpu
+                                                        : config.mode()) {
   const ClassTable classes(ctx.scenario);
   cpu_tracked_ = mode_ == ServiceConfig::Mode::kCpu || makes_calls(config, classes);
   const PlanRuntime* own = &plans_.emplace_back(make_plan(config.calls.get()));
@@ -58,7 +69,7 @@ Service::Service(const ServiceConfig& config, SimContext& ctx)
   for (int i = 0; i < config.replicas; ++i) {
     Host& h = ctx.platform.add_host(config.name + "[" + std::to_string(i) + "]",
                                     config.effective_cores());
-    replicas_.push_back(std::make_unique<ServiceReplica>(*this, h));
+    replicas_.push_back(std::make_unique<ServiceReplica>(*this, h, replicas_.size()));
   }
 }
 
@@ -85,7 +96,8 @@ void Service::connect(const ComponentDirectory& directory) {
   for (auto& r : replicas_) r->connect(directory);
 }
 
-ServiceReplica::ServiceReplica(Service& service, Host& host) : Node(host), service_(service) {}
+ServiceReplica::ServiceReplica(Service& service, Host& host, std::size_t index)
+    : Node(host), service_(service), index_(index) {}
 
 void ServiceReplica::connect(const ComponentDirectory& directory) {
   for (const std::string& name : service_.targets_) {
@@ -102,6 +114,15 @@ void ServiceReplica::on_call(Message& m) {
   const Seconds now = service_.ctx_.calendar.now();
   const ServiceConfig& cfg = service_.config_;
   service_.stats_.arrived(now);
+  if (const double p = service_.error_probability(index_);
+      p > 0 && service_.error_rng_.uniform01() < p) {
+    service_.stats_.errored(now, now);
+    m.status = Status::kError;
+    m.held_for = 0;
+    m.cache = CacheResult::kNone;
+    m.reply_route->send_reply(m, 0);
+    return;
+  }
   if (cfg.workers == 0 || busy_ < cfg.workers) {
     begin(&m, now, false);
     return;
@@ -116,6 +137,36 @@ void ServiceReplica::on_call(Message& m) {
   m.held_for = 0;
   m.cache = CacheResult::kNone;
   m.reply_route->send_reply(m, 0);
+}
+
+void ServiceReplica::crash() {
+  Service& s = service_;
+  SimContext& ctx = s.ctx_;
+  const Seconds now = ctx.calendar.now();
+  for (const Queued& q : queue_) {
+    s.stats_.lost(now, q.arrived_at, true, true, false);
+    ctx.messages.release(q.message);
+  }
+  queue_.clear();
+  // CPU level: every replica's working jobs counted one core each, up to its cores in CPU mode.
+  const int on_cores = s.mode_ == ServiceConfig::Mode::kCpu ? std::min(working_, host().cores())
+                       : s.cpu_tracked_                     ? working_
+                                                            : 0;
+  if (on_cores > 0) s.stats_.cpu_busy(now, -on_cores);
+  jobs_.for_each_live([&](std::uint32_t slot, Job& j) {
+    s.stats_.lost(now, j.arrived_at, false, j.working, j.holds_worker);
+    ctx.messages.release(j.message);
+    jobs_.release(slot);
+  });
+  calls_.for_each_live([&](std::uint32_t c, Call& call) {
+    if (call.waiting != nullptr) ctx.messages.release(call.waiting);  // never sent
+    calls_.release(c);  // replies still on the way are stale now: dropped on arrival
+  });
+  for (Downstream& d : downstream_) {
+    d.in_use = 0;
+    d.waiting.clear();
+  }
+  busy_ = working_ = 0;
 }
 
 void ServiceReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
@@ -133,6 +184,7 @@ void ServiceReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
   j.service = work;
   j.plan = s.class_plan_[klass];
   j.holds_worker = true;
+  j.working = true;
   void* data = pack_slot(slot, jobs_[slot].gen);
   if (s.mode_ == ServiceConfig::Mode::kDelay) {
     if (s.cpu_tracked_) s.stats_.cpu_busy(now, 1);
@@ -145,7 +197,8 @@ void ServiceReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
 
 void ServiceReplica::on_event(std::uint32_t tag, void* data) {
   if (tag == kServiceDone) {
-    work_done(unpack_slot(data));
+    // A job lost in a crash has a new generation (its timer still fires: delay mode).
+    if (jobs_.is_current(unpack_slot(data), unpack_gen(data))) work_done(unpack_slot(data));
     return;
   }
   if (tag != kCallTimeout) return;
@@ -168,6 +221,7 @@ void ServiceReplica::work_done(std::uint32_t slot) {
     s.stats_.cpu_busy(now, -1);
   --working_;
   Job& j = jobs_[slot].value;
+  j.working = false;
   s.stats_.work_done(now, j.arrived_at, j.service);
   if (j.plan->plan == nullptr) {
     finish(slot, Status::kOk);

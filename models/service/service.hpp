@@ -34,8 +34,10 @@ struct PlanRuntime {
 
 class ServiceReplica final : public Node {
  public:
-  ServiceReplica(Service& service, Host& host);
+  ServiceReplica(Service& service, Host& host, std::size_t index);
   void connect(const ComponentDirectory& directory);
+  // Its host went off: everything queued and in progress here is lost.
+  void crash();
   void on_call(Message& m) override;
   void on_reply(Message& m) override;
   void on_event(std::uint32_t tag, void* data) override;
@@ -56,6 +58,7 @@ class ServiceReplica final : public Node {
     Status failure = Status::kOk;
     CacheResult cache = CacheResult::kNone;
     bool holds_worker = false;
+    bool working = false;  // its own work has not ended
   };
   struct Call {
     std::uint32_t job = 0;
@@ -92,6 +95,7 @@ class ServiceReplica final : public Node {
   void finish(std::uint32_t job, Status status);
 
   Service& service_;
+  std::size_t index_;
   int busy_ = 0;     // workers held
   int working_ = 0;  // workers doing their own work (on a core)
   std::deque<Queued> queue_;
@@ -106,6 +110,7 @@ class Service final : public Component {
   std::size_t replica_count() const override { return replicas_.size(); }
   Node& replica(std::size_t i) override { return *replicas_[i]; }
   void connect(const ComponentDirectory& directory) override;
+  void replica_down(std::size_t i) override { replicas_[i]->crash(); }
 
  private:
   friend class ServiceReplica;
@@ -118,6 +123,7 @@ class Service final : public Component {
   RandomStream service_rng_;
   RandomStream call_rng_;     // call probabilities
   RandomStream replica_rng_;  // which replica of a downstream component
+  RandomStream error_rng_;    // injected errors (faults)
   ServiceConfig::Mode mode_;
   bool cpu_tracked_;
   std::vector<std::string> targets_;  // downstream component names, by index

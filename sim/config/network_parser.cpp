@@ -73,25 +73,6 @@ void parse_zones(const YAML::Node& node, MapReader& zones, NetworkConfig& out,
   zones.finish();
 }
 
-// A zone named in `between`: its index, or -1 with an error.
-int zone_index(const YAML::Node& node, const std::string& context, const NetworkConfig& out,
-               Diagnostics& diag) {
-  if (!node.IsScalar()) {
-    diag.error(mark_of(node), context + ": expected a zone name");
-    return -1;
-  }
-  const std::string& name = node.Scalar();
-  for (std::size_t z = 0; z < out.zones.size(); ++z)
-    if (out.zones[z] == name) return static_cast<int>(z);
-  std::string msg = context + ": unknown zone '" + name + "'";
-  const std::string hint = did_you_mean(name, out.zones);
-  if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
-  std::string list;
-  for (const auto& z : out.zones) list += (list.empty() ? "" : ", ") + z;
-  diag.error(mark_of(node), msg + "; zones: " + list);
-  return -1;
-}
-
 void parse_links(const YAML::Node& list, Diagnostics& diag, NetworkConfig& out) {
   if (!list.IsSequence()) {
     diag.error(mark_of(list),
@@ -159,6 +140,24 @@ void parse_links(const YAML::Node& list, Diagnostics& diag, NetworkConfig& out) 
 }
 
 }  // namespace
+
+int zone_index(const YAML::Node& node, const std::string& context, const NetworkConfig& out,
+               Diagnostics& diag) {
+  if (!node.IsScalar()) {
+    diag.error(mark_of(node), context + ": expected a zone name");
+    return -1;
+  }
+  const std::string& name = node.Scalar();
+  for (std::size_t z = 0; z < out.zones.size(); ++z)
+    if (out.zones[z] == name) return static_cast<int>(z);
+  std::string msg = context + ": unknown zone '" + name + "'";
+  const std::string hint = did_you_mean(name, out.zones);
+  if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
+  std::string list;
+  for (const auto& z : out.zones) list += (list.empty() ? "" : ", ") + z;
+  diag.error(mark_of(node), msg + "; zones: " + list);
+  return -1;
+}
 
 void parse_network(MapReader& net, NetworkConfig& out, NetworkMembers& members) {
   if (!net.ok()) return;

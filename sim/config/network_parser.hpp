@@ -26,6 +26,10 @@ struct NetworkMembers {
   bool complete = true;  // false when a zone's list could not be read
 };
 
+// The index of the zone `node` names, or -1 after an error (unknown zones get "did you mean").
+int zone_index(const YAML::Node& node, const std::string& context, const NetworkConfig& out,
+               Diagnostics& diag);
+
 // Reads the `network` mapping into `out`.
 void parse_network(MapReader& net, NetworkConfig& out, NetworkMembers& members);
 

@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "sim/config/fault_parser.hpp"
 #include "sim/config/map_reader.hpp"
 #include "sim/config/network_parser.hpp"
 #include "sim/core/text.hpp"
@@ -248,6 +249,8 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
     parse_list(top.get("components"), "components", false, registry, diag, s.components, names);
   else
     top.error(top.mark(), "missing 'components': a scenario needs at least one component");
+  std::optional<YAML::Node> faults;
+  if (top.has("faults")) faults = top.get("faults");
   top.finish();
 
   // Names are resolved even when other items have errors, so every problem shows at once;
@@ -256,6 +259,7 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
   for (const auto& c : s.clients) c->resolve(index, diag);
   for (const auto& c : s.components) c->resolve(index, diag);
   resolve_network(s.network, zone_members, s.clients, s.components, index, diag);
+  if (faults) parse_faults(*faults, s.network, index, diag, s.faults);
   if (!diag.has_errors()) check_cycles(s, index, diag);
   if (diag.has_errors()) return std::nullopt;
   return s;

@@ -10,6 +10,7 @@
 
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/units.hpp"
+#include "sim/engine/fault_config.hpp"
 #include "sim/engine/network_config.hpp"
 #include "sim/registry/component.hpp"
 
@@ -28,6 +29,7 @@ struct Scenario {
   Seconds window = 1;
   std::optional<Seconds> drain;  // drain limit; default: see drain_limit()
   NetworkConfig network;
+  FaultConfig faults;
   std::vector<std::unique_ptr<ComponentConfig>> clients;
   std::vector<std::unique_ptr<ComponentConfig>> components;
 

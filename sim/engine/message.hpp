@@ -47,6 +47,7 @@ struct Message {
   bool stale = false;            // a read served data older than the latest committed write
   Seconds held_for = 0;          // arrival at the callee -> its reply left (the caller's network
                                  // time on this call is its round trip minus this)
+  Seconds wire_extra = 0;        // network: link-fault delay paid on the current hop
   Message* next_free = nullptr;  // pool link
 };
 

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <utility>
@@ -28,23 +29,41 @@
 #include "sim/engine/message.hpp"
 #include "sim/engine/network_config.hpp"
 #include "sim/engine/node.hpp"
+#include "sim/rng/random_stream.hpp"
 
 namespace sdsim {
 
 class Flows;
 
+// The fault state of one inter-zone link (sim/engine/faults.hpp sets it). Routes whose path
+// crosses the link read it on every message while `active`.
+struct LinkFaults {
+  bool active = false;                          // any of the below is set
+  bool cut_from_a = false, cut_from_b = false;  // partition, per direction (zone_a -> zone_b ...)
+  bool fail_fast = false;       // a cut message comes back to its caller as an error
+  Seconds extra_latency = 0;    // latency spikes
+  double loss = 0;              // probability that one copy is lost
+  Seconds rto = 0.2;            // retransmission timeout per lost copy
+  RandomStream* rng = nullptr;  // the link's loss draws
+  void refresh() { active = cut_from_a || cut_from_b || extra_latency > 0 || loss > 0; }
+};
+
 class Route final : public EventTarget {
  public:
-  // `flows` is null in the latency model.
+  // `flows` is null in the latency model; `link` null within a zone (no link crossed), else
+  // `from_a` tells the direction (from the link's zone_a).
   Route(Calendar& calendar, MessagePool& pool, Flows* flows, const Node& from, Node& to,
-        Seconds latency, BitsPerSecond bandwidth)
+        Seconds latency, BitsPerSecond bandwidth, const LinkFaults* link = nullptr,
+        bool from_a = true)
       : calendar_(calendar),
         pool_(pool),
         flows_(flows),
         from_(from),
         to_(to),
         latency_(latency),
-        bandwidth_(bandwidth) {}
+        bandwidth_(bandwidth),
+        link_(link),
+        from_a_(from_a) {}
 
   // Sends a call (the callee's on_call runs at arrival).
   void send_call(Message& m, Bytes bytes) { send(m, bytes, kTagCall); }
@@ -56,6 +75,7 @@ class Route final : public EventTarget {
   BitsPerSecond bandwidth() const { return bandwidth_; }  // 0 = unlimited
   std::uint64_t sent() const { return sent_; }
   std::uint64_t lost() const { return lost_; }
+  std::uint64_t cut() const { return cut_; }
 
   // A message reaches the end of the route (calendar event in the latency model; the comm's
   // end in the flow model): delivered to the destination node, or lost if its host is off.
@@ -66,6 +86,9 @@ class Route final : public EventTarget {
 
  private:
   void send(Message& m, Bytes bytes, std::uint32_t tag);
+  void put_on_wire(Message& m, Bytes bytes, std::uint32_t tag, Seconds spike, Seconds resend);
+  // A partition cuts the message: lost, or (fail fast) back to its caller as an error.
+  void cut_off(Message& m);
 
   Calendar& calendar_;
   MessagePool& pool_;
@@ -74,10 +97,13 @@ class Route final : public EventTarget {
   Node& to_;
   Seconds latency_;
   BitsPerSecond bandwidth_;
+  const LinkFaults* link_;
+  bool from_a_;
   Seconds line_free_at_ = 0;
   Seconds last_arrival_ = 0;
   std::uint64_t sent_ = 0;
   std::uint64_t lost_ = 0;
+  std::uint64_t cut_ = 0;
 };
 
 class Network {
@@ -97,6 +123,10 @@ class Network {
   // Messages sent and lost over all routes (O(routes)).
   std::uint64_t messages_sent() const;
   std::uint64_t messages_lost() const;
+  // Messages cut by partitions (lost, or returned as errors when failing fast).
+  std::uint64_t messages_cut() const;
+  // The fault state of link i (NetworkConfig::links), for the fault injector.
+  LinkFaults& link_faults(std::size_t i) { return link_faults_[i]; }
   // Ends every message in flight without delivering it (end of run).
   void cancel_all();
 
@@ -105,6 +135,7 @@ class Network {
   MessagePool& pool_;
   const NetworkConfig& config_;
   std::unique_ptr<Flows> flows_;
+  std::deque<LinkFaults> link_faults_;  // per link; stable addresses
   std::map<std::pair<const Node*, const Node*>, std::unique_ptr<Route>> routes_;
 };
 

@@ -5,6 +5,7 @@
 #include <simgrid/s4u/Link.hpp>
 #include <simgrid/s4u/NetZone.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace sdsim {
@@ -12,6 +13,25 @@ namespace sdsim {
 const std::string& Host::name() const { return host_->get_name(); }
 bool Host::is_on() const { return host_->is_on(); }
 double Host::speed_factor() const { return host_->get_speed(); }
+
+void Host::set_on(bool on) {
+  if (on && !host_->is_on()) host_->turn_on();
+  if (!on && host_->is_on()) host_->turn_off();
+}
+
+void Host::set_slowdown(double factor) {
+  if (factor == 1) {
+    host_->set_pstate(0);
+    return;
+  }
+  for (std::size_t i = 0; i < slowdowns_.size(); ++i)
+    if (slowdowns_[i] == factor) {
+      host_->set_pstate(static_cast<unsigned long>(i + 1));
+      return;
+    }
+  throw std::logic_error("Host::set_slowdown: " + name() + " was not prepared for factor " +
+                         std::to_string(factor));
+}
 
 namespace {
 
@@ -55,7 +75,11 @@ Host& Platform::add_host(const std::string& name, int cores) {
   namespace s4u = simgrid::s4u;
   if (sealed_) throw std::logic_error("Platform::add_host after seal: " + name);
   s4u::NetZone* zone = zones_[static_cast<std::size_t>(current_zone_)];
-  s4u::Host* h = zone->create_host(name, 1.0)->set_core_count(cores)->seal();
+  std::vector<double> speeds{1.0};
+  std::vector<double> slowdowns;
+  if (auto it = slowdowns_.find(name); it != slowdowns_.end()) slowdowns = it->second;
+  for (double f : slowdowns) speeds.push_back(1.0 / f);
+  s4u::Host* h = zone->create_host(name, speeds)->set_core_count(cores)->seal();
   // Half the default latency each way: host -> host crosses two access links. Halving is
   // exact in binary floating point, so the two halves add up to the default latency.
   s4u::Link* link =
@@ -64,8 +88,13 @@ Host& Platform::add_host(const std::string& name, int cores) {
           ->seal();
   const s4u::LinkInRoute up{link, s4u::LinkInRoute::Direction::UP};
   zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {up}, true);
-  hosts_.emplace_back(h, cores, current_zone_);
+  hosts_.emplace_back(h, cores, current_zone_, std::move(slowdowns));
   return hosts_.back();
+}
+
+void Platform::prepare_slowdown(const std::string& host, double factor) {
+  auto& v = slowdowns_[host];
+  if (std::find(v.begin(), v.end(), factor) == v.end()) v.push_back(factor);
 }
 
 void Platform::seal() {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ class Platform {
   void enter_zone(int zone);
   // Creates a host named `name` with `cores` cores in the current zone. Names must be unique.
   Host& add_host(const std::string& name, int cores);
+  // Host `host` (created later) may be slowed down by `factor` (a slow-node fault): SimGrid
+  // needs its speed levels when the host is created.
+  void prepare_slowdown(const std::string& host, double factor);
   // Seals the platform; no host may be added after.
   void seal();
   std::size_t host_count() const { return hosts_.size(); }
@@ -52,6 +56,7 @@ class Platform {
   std::vector<simgrid::s4u::NetZone*> zones_;
   int current_zone_ = 0;
   std::deque<Host> hosts_;  // stable addresses
+  std::map<std::string, std::vector<double>> slowdowns_;
   bool sealed_ = false;
 };
 

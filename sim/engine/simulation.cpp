@@ -10,6 +10,7 @@
 
 #include "sim/engine/calendar.hpp"
 #include "sim/engine/cpu.hpp"
+#include "sim/engine/faults.hpp"
 #include "sim/engine/log.hpp"
 #include "sim/engine/network.hpp"
 #include "sim/engine/platform.hpp"
@@ -70,6 +71,7 @@ nlohmann::json network_summary(const NetworkConfig& config, const Network& netwo
           {"links", links},
           {"messages_sent", network.messages_sent()},
           {"messages_lost", network.messages_lost()},
+          {"messages_cut", network.messages_cut()},
           {"simgrid",
            {{"network/model", cfg::get_value<std::string>("network/model")},
             {"network/latency-factor", cfg::get_value<double>("network/latency-factor")},
@@ -103,6 +105,8 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
                      [&scenario](Seconds issue_time) { return scenario.drain_limit(issue_time); });
   SimContext ctx{calendar, network, cpu,      platform, messages,
                  metrics,  control, scenario, seed,     options.replication};
+  FaultInjector faults(scenario, calendar, network, metrics, seed, options.replication);
+  FaultInjector::prepare_platform(scenario, platform);
 
   // Components first, then clients, in file order: host creation order is deterministic.
   // The hosts an item creates belong to its network zone.
@@ -116,6 +120,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   for (auto& c : built) directory.add(c.get());
   platform.seal();
   for (auto& c : built) c->connect(directory);
+  faults.connect(directory);
 
   logger("sim")->info("{}: {} hosts, {} routes, seed {}", scenario.name, platform.host_count(),
                       network.route_count(), seed);
@@ -127,6 +132,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   });
   metrics.start();
   control.start();
+  faults.start();
   for (auto& c : built) c->start();
 
   const auto wall_start = std::chrono::steady_clock::now();

@@ -132,8 +132,26 @@ class Component {
   // Schedules its first events (clients). Once, before the run.
   virtual void start() {}
 
+  // ---- faults (sim/engine/faults.hpp) ----
+  // Replica i's host went off: the work queued and in progress there is lost; the kind drops
+  // it (and counts it) here. Messages on their way to it are lost by the network. Default:
+  // nothing is held.
+  virtual void replica_down(std::size_t i) {}
+  // Replica i's host is on again: it starts empty (cold caches, empty queues).
+  virtual void replica_up(std::size_t i) {}
+  // Error injection: replica i answers each call with an error with probability p (0: off).
+  // Kinds that take calls check error_probability() on arrival.
+  void set_error_probability(std::size_t i, double p) {
+    if (error_probability_.size() <= i) error_probability_.resize(i + 1, 0.0);
+    error_probability_[i] = p;
+  }
+  double error_probability(std::size_t i) const {
+    return i < error_probability_.size() ? error_probability_[i] : 0.0;
+  }
+
  private:
   std::string name_;
+  std::vector<double> error_probability_;
 };
 
 // Reports an error when `ref` names nothing callable; suggests a near name.

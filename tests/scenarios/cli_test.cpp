@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -351,6 +352,55 @@ clients:
   const std::string b = users_lines("b");
   ASSERT_GT(a.size(), 1000u);
   EXPECT_TRUE(a == b) << "the users' requests changed when an unrelated component was added";
+}
+
+// Faults draw from their own streams (DESIGN.md, issue "Chaos in simulation"): a run with a
+// fault issues the same requests at the same times as one without: a paired comparison.
+TEST(Cli, AddingAFaultLeavesArrivalsUnchanged) {
+  ScratchDir dir;
+  const std::string base = R"(name: paired
+seed: 10
+duration: 30s
+clients:
+  - {name: users, target: api, arrival: {poisson: 50/s}, timeout: 1s}
+components:
+  - {name: api, kind: service, replicas: 2, workers: 2, service_time: exp(10ms)}
+)";
+  write_all(dir.path() / "a.yaml", base);
+  write_all(dir.path() / "b.yaml",
+            base +
+                "faults:\n  - {name: f, at: 10s, for: 10s, errors: api, probability: 50%}\n"
+                "  - {name: g, random: {mtbf: 5s, mttr: 1s}, crash: api}\n");
+  auto issue_times = [&](const std::string& label, std::size_t* errors) {
+    const fs::path log = dir.path() / (label + ".csv");
+    const CliResult r =
+        run_cli({"run", (dir.path() / (label + ".yaml")).string(), "--out",
+                 (dir.path() / label).string(), "--quiet", "--request-log", log.string()},
+                dir.path());
+    EXPECT_EQ(r.exit_code, 0) << show(r);
+    std::istringstream in(read_all(log));
+    std::string line;
+    std::getline(in, line);
+    std::map<std::string, std::string> issued;  // request id -> issue time
+    *errors = 0;
+    while (std::getline(in, line)) {
+      std::vector<std::string> f;
+      std::string cell;
+      std::istringstream ls(line);
+      while (std::getline(ls, cell, ',')) f.push_back(cell);
+      if (f.size() != 5) continue;
+      issued[f[1]] = f[2];
+      if (f[4] != "ok") ++*errors;
+    }
+    return issued;
+  };
+  std::size_t errors_a = 0, errors_b = 0;
+  const auto a = issue_times("a", &errors_a);
+  const auto b = issue_times("b", &errors_b);
+  ASSERT_GT(a.size(), 1000u);
+  EXPECT_TRUE(a == b) << "the requests issued changed when faults were added";
+  EXPECT_EQ(errors_a, 0u);
+  EXPECT_GT(errors_b, 100u) << "the faults had no effect";
 }
 
 }  // namespace

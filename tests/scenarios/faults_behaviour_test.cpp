@@ -1,0 +1,314 @@
+// Faults (docs/reference.md, "faults"): each test runs a small scenario in its own process and
+// checks a figure that a wrong implementation would get wrong, with conservation and no
+// deadlock checked by the harness.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/sim_harness.hpp"
+
+namespace sdsim::testing {
+namespace {
+
+using nlohmann::json;
+
+struct Logged {
+  std::string client;
+  double issued = 0, ended = 0;
+  std::string outcome;
+};
+
+std::vector<Logged> request_log(const SimRun& run) {
+  std::istringstream in(run.request_log);
+  std::string line;
+  std::getline(in, line);
+  std::vector<Logged> out;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::string cell;
+    std::istringstream ls(line);
+    while (std::getline(ls, cell, ',')) f.push_back(cell);
+    if (f.size() != 5) {
+      ADD_FAILURE() << line;
+      continue;
+    }
+    out.push_back(
+        {f[0], std::strtod(f[2].c_str(), nullptr), std::strtod(f[3].c_str(), nullptr), f[4]});
+  }
+  return out;
+}
+
+// Round robin over 4 replicas, one of them down for [20 s, 40 s): exactly every 4th request
+// issued then goes to the dead host and times out; none before or after.
+TEST(Faults, CrashOfOneReplicaTimesOutItsShareOnly) {
+  const SimRun run = run_yaml(R"(
+name: crash-one
+seed: 3
+duration: 60s
+window: 5s
+clients:
+  - {name: users, target: lb, arrival: {constant: 100/s}, timeout: 200ms}
+components:
+  - {name: lb, kind: load_balancer, policy: round_robin, backends: api}
+  - {name: api, kind: service, replicas: 4, workers: unlimited, service_time: const(5ms)}
+faults:
+  - {name: api-crash, at: 20s, for: 20s, crash: 'api[1]'}
+)",
+                              true);
+  int before = 0, during = 0, after = 0, during_total = 0;
+  for (const Logged& r : request_log(run)) {
+    const bool in = r.issued >= 20 && r.issued < 40;
+    during_total += in;
+    if (r.outcome != "timed_out") continue;
+    if (r.issued < 20) ++before;
+    if (in) ++during;
+    if (r.issued >= 40) ++after;
+  }
+  EXPECT_EQ(before, 0);
+  EXPECT_EQ(after, 0);
+  EXPECT_EQ(during, during_total / 4);
+  const json& inc = at(run.summary, "incidents");
+  ASSERT_EQ(inc.size(), 1u);
+  EXPECT_EQ(inc[0]["kind"], "crash");
+  EXPECT_EQ(inc[0]["target"], "api[1]");
+  EXPECT_DOUBLE_EQ(inc[0]["from_s"].get<double>(), 20.0);
+  EXPECT_DOUBLE_EQ(inc[0]["to_s"].get<double>(), 40.0);
+  EXPECT_NE(run.timeseries.find("20,25,incident/api-crash,active,1"), std::string::npos);
+}
+
+// Work in progress on a crashing replica is lost and counted; the replica restarts empty.
+TEST(Faults, CrashLosesQueuedAndInServiceWork) {
+  const json s = run_yaml(R"(
+name: crash-queue
+seed: 4
+duration: 30s
+clients:
+  - {name: users, target: api, arrival: {constant: 10/s}, timeout: 5s}
+components:
+  - {name: api, kind: service, workers: 1, service_time: const(1s)}
+faults:
+  - {name: down, at: 10.05s, for: 1s, crash: api}
+)")
+                     .summary;
+  // One worker, 1 s per request, one arrival every 0.1 s: the queue grows by 9 a second; at
+  // 10.05 s, 1 in service and about 90 queued are lost.
+  const double lost = num(s, "components.api.lost");
+  EXPECT_GE(lost, 85);
+  EXPECT_LE(lost, 95);
+  EXPECT_EQ(count(s, "system.requests.outcomes.timed_out") +
+                count(s, "system.requests.outcomes.ok") +
+                count(s, "system.requests.outcomes.unfinished"),
+            count(s, "system.requests.issued"));
+}
+
+// Error injection: a share p of the calls during the window get an error at once.
+TEST(Faults, ErrorsAnswerTheirShareWithErrors) {
+  const json s = run_yaml(R"(
+name: errors
+seed: 5
+duration: 200s
+clients:
+  - {name: users, target: api, arrival: {poisson: 100/s}}
+components:
+  - {name: api, kind: service, workers: unlimited, service_time: const(1ms)}
+faults:
+  - {name: flaky, at: 50s, for: 100s, errors: api, probability: 20%}
+)")
+                     .summary;
+  const double n = num(s, "system.requests.issued");
+  const double errors = num(s, "system.requests.outcomes.error");
+  EXPECT_EQ(num(s, "components.api.errors_injected"), errors);
+  // Half the run under the fault: an expected share of 0.2 x 0.5 = 0.1.
+  EXPECT_NEAR(errors / n, 0.1, 4 * std::sqrt(0.1 * 0.9 / n) + 2 / n);
+}
+
+// A slow node slows work in progress: a 1 s job slowed 2x at 0.5 s ends at 1.5 s.
+TEST(Faults, SlowNodeSlowsWorkInProgress) {
+  const SimRun run = run_yaml(R"(
+name: slow
+requests: 1
+drain: 10s
+clients:
+  - {name: users, target: api, arrival: {constant: 1/s}}
+components:
+  - {name: api, kind: service, service_time: const(1s)}
+faults:
+  - {name: slow, at: 0.5s, for: 10s, slow: api, factor: 2}
+)",
+                              true);
+  const auto log = request_log(run);
+  ASSERT_EQ(log.size(), 1u);
+  // Issued at 0 (constant arrivals start at 0); half the work done at 0.5 s, the other half
+  // at half speed takes 1 s more.
+  EXPECT_EQ(log[0].issued, 0.0);
+  EXPECT_NEAR(log[0].ended, 1.5, 1e-9);
+}
+
+// Partition between two zones: a request crossing it times out (or, failing fast, errors at
+// once); within a zone nothing changes.
+std::string partition_yaml(bool fail_fast) {
+  return std::string(R"(
+name: partition
+seed: 6
+duration: 30s
+network:
+  default: {latency: 1ms}
+  zones: {east: [users, api], west: [db]}
+  links: [{name: wan, between: [east, west], latency: 10ms}]
+clients:
+  - {name: users, target: api, arrival: {constant: 10/s}, timeout: 1s}
+components:
+  - name: api
+    kind: service
+    workers: unlimited
+    service_time: const(1ms)
+    calls: [{to: db, timeout: 500ms}]
+  - {name: db, kind: service, workers: unlimited, service_time: const(1ms)}
+faults:
+  - {name: split, at: 10s, for: 10s, partition: [east, west], fail_fast: )") +
+         (fail_fast ? "true" : "false") + "}\n";
+}
+
+TEST(Faults, PartitionLosesMessagesAcrossIt) {
+  const SimRun run = run_yaml(partition_yaml(false), true);
+  for (const Logged& r : request_log(run)) {
+    // A call leaving at t reaches the db at t + 11 ms and its reply is back 11 ms later: a
+    // request issued in [10 s - 14 ms, 20 s - 12 ms) loses its call or its reply.
+    const bool cut = r.issued >= 10 - 0.014 && r.issued < 20 - 0.012;
+    if (r.issued > 9.9 && r.issued < 9.98) EXPECT_EQ(r.outcome, "ok") << r.issued;
+    if (r.issued > 10 && r.issued < 19.98) {
+      // The api's call times out after 500 ms: the request ends as an error then.
+      EXPECT_EQ(r.outcome, "error") << r.issued;
+      EXPECT_NEAR(r.ended - r.issued, 0.001 + 0.001 + 0.5 + 0.001, 1e-6) << r.issued;
+    }
+    if (r.issued > 20.1) EXPECT_EQ(r.outcome, "ok") << r.issued;
+    (void)cut;
+  }
+  EXPECT_GT(num(run.summary, "run.network.messages_cut"), 90);
+}
+
+TEST(Faults, PartitionFailingFastErrorsAtOnce) {
+  const SimRun run = run_yaml(partition_yaml(true), true);
+  int errors = 0;
+  for (const Logged& r : request_log(run)) {
+    if (r.issued > 10 && r.issued < 19.98) {
+      EXPECT_EQ(r.outcome, "error") << r.issued;
+      // client -> api 1 ms, api work 1 ms, the call cut at once, reply 1 ms.
+      EXPECT_NEAR(r.ended - r.issued, 0.003, 1e-9) << r.issued;
+      ++errors;
+    }
+  }
+  EXPECT_GT(errors, 90);
+}
+
+// A latency spike adds its latency to every message on the link while it lasts, messages
+// already on the wire included.
+TEST(Faults, LatencySpikeDelaysMessagesOnTheLink) {
+  const SimRun run = run_yaml(R"(
+name: spike
+seed: 7
+duration: 30s
+network:
+  zones: {east: [users], west: [api]}
+  links: [{name: wan, between: [east, west], latency: 10ms}]
+clients:
+  - {name: users, target: api, arrival: {constant: 100/s}}
+components:
+  - {name: api, kind: service, workers: unlimited, service_time: const(0s)}
+faults:
+  - {name: slow-wan, at: 10.005s, for: 10s, latency_spike: wan, add: 100ms}
+)",
+                              true);
+  for (const Logged& r : request_log(run)) {
+    const double l = r.ended - r.issued;
+    if (r.issued < 9.98) EXPECT_NEAR(l, 0.020, 1e-9) << r.issued;
+    // Issued at 10.00 s: its call is on the wire when the spike begins (10.005 s): it arrives
+    // 100 ms late, and its reply pays the spike too.
+    if (std::abs(r.issued - 10.0) < 1e-9) EXPECT_NEAR(l, 0.220, 1e-9);
+    if (r.issued > 10.01 && r.issued < 19.9) EXPECT_NEAR(l, 0.220, 1e-9) << r.issued;
+    if (r.issued > 20.2) EXPECT_NEAR(l, 0.020, 1e-9) << r.issued;
+  }
+}
+
+// Loss: each copy of a message is lost with probability p and resent after the RTO, so a
+// message pays rto x (number of lost copies), geometric with mean p / (1 - p).
+TEST(Faults, LossCostsRetransmissionTimeouts) {
+  const SimRun run = run_yaml(R"(
+name: loss
+seed: 8
+duration: 200s
+network:
+  zones: {east: [users], west: [api]}
+  links: [{name: wan, between: [east, west], latency: 10ms}]
+clients:
+  - {name: users, target: api, arrival: {poisson: 100/s}}
+components:
+  - {name: api, kind: service, workers: unlimited, service_time: const(0s)}
+faults:
+  - {name: lossy, at: 0s, loss: wan, probability: 10%, rto: 200ms}
+)",
+                              true);
+  double sum = 0;
+  int n = 0, exact = 0;
+  for (const Logged& r : request_log(run)) {
+    const double extra = r.ended - r.issued - 0.020;
+    const double k = extra / 0.2;
+    if (std::abs(k - std::round(k)) < 1e-6) ++exact;  // whole numbers of RTOs
+    sum += extra;
+    ++n;
+  }
+  EXPECT_EQ(exact, n);
+  // Two messages per request: mean extra 2 x rto x p / (1 - p) = 44.4 ms. Per message the
+  // extra is rto x K, K geometric: Var K = p / (1 - p)^2, so per request sd = rto x
+  // sqrt(2 p) / (1 - p) = 0.0994 s.
+  const double expected = 2 * 0.2 * 0.1 / 0.9;
+  const double sd = 0.2 * std::sqrt(2 * 0.1) / 0.9;
+  expect_near_theory("loss: mean extra latency per request (s)", "2 rto p / (1 - p)", expected,
+                     sum / n, 4 * sd / std::sqrt(n));
+}
+
+// Random crashes with MTBF/MTTR: each replica's long-run fraction of time down is
+// MTTR / (MTBF + MTTR), measured from the incidents.
+TEST(Faults, RandomCrashesDownFractionIsMttrOverCycle) {
+  const json s = run_yaml(R"(
+name: random-crash
+seed: 9
+duration: 20000s
+window: 100s
+clients:
+  - {name: users, target: api, arrival: {poisson: 1/s}, timeout: 1s}
+components:
+  - {name: api, kind: service, replicas: 4, workers: unlimited, service_time: const(1ms)}
+faults:
+  - {name: flaky, random: {mtbf: 90s, mttr: 10s}, crash: api}
+)")
+                     .summary;
+  const double end = num(s, "run.ended_at_s");
+  std::vector<double> down(4, 0);
+  int periods = 0;
+  for (const json& i : at(s, "incidents")) {
+    const std::string t = i["target"];
+    const int r = t[4] - '0';
+    const double to = i["to_s"].is_null() ? end : i["to_s"].get<double>();
+    down[r] += std::min(to, end) - i["from_s"].get<double>();
+    ++periods;
+  }
+  // About 20000 / 100 = 200 cycles per replica; the down fraction of an alternating renewal
+  // process over n cycles has sd about sqrt((cv_up^2 + cv_down^2) / n) x mttr mtbf / cycle^2
+  // with exponential times (cv = 1): sqrt(2 / 200) x 0.09 = 0.009.
+  double total = 0;
+  for (double d : down) total += d / end;
+  const double n = 4 * end / 100;
+  expect_near_theory("random crash: mean down fraction of 4 replicas", "mttr / (mtbf + mttr)", 0.1,
+                     total / 4, 4 * std::sqrt(2 / n) * 0.09);
+  EXPECT_GT(periods, 600);
+}
+
+}  // namespace
+}  // namespace sdsim::testing
