@@ -119,6 +119,10 @@ TEST(LeastOutstanding, SendsToAnIdleReplicaSoBlockingIsErlangB_Long) {
   check_loss_behind_lb({"least_outstanding", 4, 300.0, 33400.0, 54});
 }
 
+TEST(RandomChoice, EachReplicaIsAnMm11LossSystem_Long) {
+  check_loss_behind_lb({"random", 4, 300.0, 33400.0, 56});
+}
+
 TEST(PowerOfTwo, WithTwoReplicasBlockingIsErlangB_Long) {
   check_loss_behind_lb({"power_of_two", 2, 150.0, 66800.0, 55});
 }
