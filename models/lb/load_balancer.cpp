@@ -10,44 +10,125 @@ LoadBalancer::LoadBalancer(const LoadBalancerConfig& config, SimContext& ctx)
     : Component(config.name),
       config_(config),
       ctx_(ctx),
-      stats_(ctx.metrics.add_station(config.name,
-                                     StationShape{"load_balancer", config.replicas, 0, 0, false})) {
+      stats_(ctx.metrics.add_station(
+          config.name,
+          StationShape{"load_balancer", config.replicas, config.service_time ? config.workers : 0,
+                       0, config.service_time && config.queue_capacity.has_value()})),
+      service_rng_(ctx.stream(config.name, "service_time")) {
   for (int i = 0; i < config.replicas; ++i) {
     Host& h = ctx.platform.add_host(config.name + "[" + std::to_string(i) + "]", 1);
-    replicas_.push_back(std::make_unique<LoadBalancerReplica>(*this, h, nullptr));
+    replicas_.push_back(std::make_unique<LoadBalancerReplica>(*this, h));
   }
 }
 
 void LoadBalancer::connect(const ComponentDirectory& directory) {
   Component& backends = directory.get(config_.backends.name);
+  if (backends.replica_count() <= LoadBalancerConfig::kMaxSentCounters)
+    for (std::size_t i = 0; i < backends.replica_count(); ++i)
+      sent_to_.push_back(stats_.add_counter("sent_to_" + std::to_string(i)));
   for (auto& r : replicas_) r->connect(backends);
 }
 
-LoadBalancerReplica::LoadBalancerReplica(LoadBalancer& lb, Host& host,
-                                         std::unique_ptr<BackendPolicy> policy)
-    : Node(host), lb_(lb), policy_(std::move(policy)) {}
+LoadBalancerReplica::LoadBalancerReplica(LoadBalancer& lb, Host& host) : Node(host), lb_(lb) {}
 
 void LoadBalancerReplica::connect(Component& backends) {
+  using Policy = LoadBalancerConfig::Policy;
   for (std::size_t i = 0; i < backends.replica_count(); ++i) {
     Node& b = backends.replica(i);
     to_.push_back(&lb_.ctx_.network.route(*this, b));
     back_.push_back(&lb_.ctx_.network.route(b, *this));
   }
   const std::size_t n = to_.size();
-  if (lb_.config_.policy == LoadBalancerConfig::Policy::kRandom)
-    // One stream per LB replica: replicas draw independently.
-    policy_ = std::make_unique<RandomPolicy>(n, lb_.ctx_.stream(host().name(), "backend_choice"));
-  else
-    policy_ = std::make_unique<RoundRobinPolicy>(n);
+  outstanding_.assign(n, 0);  // never resized again: the policies keep a reference
+  const LoadBalancerConfig& cfg = lb_.config_;
+  // One stream per LB replica: replicas draw independently.
+  auto rng = [&] { return lb_.ctx_.stream(host().name(), "backend_choice"); };
+  switch (cfg.policy) {
+    case Policy::kRoundRobin:
+      if (cfg.weights.empty())
+        policy_ = std::make_unique<RoundRobinPolicy>(n);
+      else
+        policy_ = std::make_unique<WeightedRoundRobinPolicy>(cfg.weights);
+      break;
+    case Policy::kRandom:
+      if (cfg.weights.empty())
+        policy_ = std::make_unique<RandomPolicy>(n, rng());
+      else
+        policy_ = std::make_unique<WeightedRandomPolicy>(cfg.weights, rng());
+      break;
+    case Policy::kLeastOutstanding:
+      policy_ = std::make_unique<LeastOutstandingPolicy>(outstanding_, rng());
+      break;
+    case Policy::kPowerOfTwo:
+      policy_ = std::make_unique<PowerOfTwoPolicy>(outstanding_, rng());
+      break;
+  }
 }
 
 void LoadBalancerReplica::on_call(Message& parent) {
+  const Seconds now = lb_.ctx_.calendar.now();
+  StationStats& stats = lb_.stats_;
+  stats.arrived(now);
+  const LoadBalancerConfig& cfg = lb_.config_;
+  if (!cfg.service_time) {  // a pure forward: the default, kept as short as it was
+    stats.forwarded(now, now);
+    forward(parent, now);
+    return;
+  }
+  if (cfg.workers == 0 || busy_ < cfg.workers) {
+    begin(parent, now, false);
+    return;
+  }
+  if (!cfg.queue_capacity || static_cast<std::int64_t>(queue_.size()) < *cfg.queue_capacity) {
+    queue_.push_back({&parent, now});
+    stats.queued(now);
+    return;
+  }
+  // No room: 503 at once, as a service does.
+  stats.rejected(now, now);
+  parent.status = Status::kRejected;
+  parent.held_for = 0;
+  parent.cache = CacheResult::kNone;
+  parent.reply_route->send_reply(parent, 0);
+}
+
+void LoadBalancerReplica::begin(Message& parent, Seconds arrived_at, bool from_queue) {
   SimContext& ctx = lb_.ctx_;
   const Seconds now = ctx.calendar.now();
-  lb_.stats_.arrived(now);
+  ++busy_;
+  lb_.stats_.started(now, arrived_at, from_queue);
+  const Seconds work = lb_.config_.service_time->sample(lb_.service_rng_);
+  const std::uint32_t slot = work_.acquire();
+  work_[slot].value = {&parent, arrived_at, work};
+  ctx.calendar.at(now + work, this, kWorkDone, pack_slot(slot, work_[slot].gen));
+}
+
+void LoadBalancerReplica::on_event(std::uint32_t tag, void* data) {
+  if (tag != kWorkDone) return;
+  const Seconds now = lb_.ctx_.calendar.now();
+  const std::uint32_t slot = unpack_slot(data);
+  const Work w = work_[slot].value;
+  work_.release(slot);
+  lb_.stats_.finished(now, w.arrived_at, w.service);
+  forward(*w.parent, w.arrived_at);
+  // The worker is free once the call is on its way; the next queued request starts after the
+  // forward (same date).
+  --busy_;
+  if (!queue_.empty()) {
+    const Queued next = queue_.front();
+    queue_.pop_front();
+    begin(*next.parent, next.arrived_at, true);
+  }
+}
+
+void LoadBalancerReplica::forward(Message& parent, Seconds arrived_at) {
+  SimContext& ctx = lb_.ctx_;
+  const Seconds now = ctx.calendar.now();
   const std::size_t i = policy_->pick();
+  ++outstanding_[i];
+  if (!lb_.sent_to_.empty()) lb_.stats_.count(lb_.sent_to_[i], arrived_at);
   const std::uint32_t slot = pending_.acquire();
-  pending_[slot].value = {&parent, now};
+  pending_[slot].value = {&parent, arrived_at, static_cast<std::uint32_t>(i)};
   Message* child = ctx.messages.make();
   child->request_id = parent.request_id;
   child->caller = this;
@@ -61,7 +142,6 @@ void LoadBalancerReplica::on_call(Message& parent) {
   child->key = parent.key;
   child->op = parent.op;
   child->klass = parent.klass;
-  lb_.stats_.forwarded(now, now);
   to_[i]->send_call(*child, child->request_bytes);
 }
 
@@ -77,6 +157,7 @@ void LoadBalancerReplica::on_reply(Message& child) {
   if (!current) return;
   const Pending p = pending_[slot].value;
   pending_.release(slot);
+  --outstanding_[p.backend];
   lb_.stats_.departed(now, p.arrived_at);
   p.parent->status = status;
   p.parent->cache = cache;

@@ -1,8 +1,17 @@
 // LoadBalancer: a proxy. Each call is forwarded to one replica of the backend component
-// chosen by the policy; the reply comes back through the load balancer to the caller. The
-// load balancer's own processing time is zero (one network hop each way is the cost).
+// chosen by the policy; the reply comes back through the load balancer to the caller.
+//
+// Without `service_time` the load balancer spends no time of its own (one network hop each
+// way is the cost) and the call is forwarded the moment it arrives. With `service_time`, each
+// replica is a station like a service's: a pool of `workers` (default unlimited), a FIFO
+// waiting room of `queue.capacity` (default unbounded; full: 503 at once), and the drawn work
+// spent as a timer before the call is forwarded. The worker is free again once the call is
+// forwarded (an event-loop proxy does not hold a worker while the backend works), so an LB
+// with exponential work and one worker in front of a service is a Jackson tandem.
+// docs/models/load_balancer.md.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -18,21 +27,44 @@ class LoadBalancer;
 
 class LoadBalancerReplica final : public Node {
  public:
-  LoadBalancerReplica(LoadBalancer& lb, Host& host, std::unique_ptr<BackendPolicy> policy);
+  LoadBalancerReplica(LoadBalancer& lb, Host& host);
   void connect(Component& backends);
   void on_call(Message& m) override;
   void on_reply(Message& m) override;
+  void on_event(std::uint32_t tag, void* data) override;
 
  private:
   struct Pending {
     Message* parent = nullptr;
     Seconds arrived_at = 0;
+    std::uint32_t backend = 0;
   };
+  // A request doing the load balancer's own work.
+  struct Work {
+    Message* parent = nullptr;
+    Seconds arrived_at = 0;
+    Seconds service = 0;
+  };
+  struct Queued {
+    Message* parent;
+    Seconds arrived_at;
+  };
+  enum Tag : std::uint32_t { kWorkDone = kFirstModelTag };
+
+  // Picks a backend replica and sends the call on; the request arrived at `arrived_at`.
+  void forward(Message& parent, Seconds arrived_at);
+  void begin(Message& parent, Seconds arrived_at, bool from_queue);
+
   LoadBalancer& lb_;
   std::unique_ptr<BackendPolicy> policy_;
   std::vector<Route*> to_;
   std::vector<Route*> back_;
+  OutstandingCounts outstanding_;  // per backend replica (read by the policies)
   SlotTable<Pending> pending_;
+  // Own work (service_time set only).
+  int busy_ = 0;
+  std::deque<Queued> queue_;
+  SlotTable<Work> work_;
 };
 
 class LoadBalancer final : public Component {
@@ -47,6 +79,9 @@ class LoadBalancer final : public Component {
   const LoadBalancerConfig& config_;
   SimContext& ctx_;
   StationStats& stats_;
+  RandomStream service_rng_;
+  // sent_to_<i> counters, one per backend replica (empty when there are too many replicas).
+  std::vector<StationStats::CounterId> sent_to_;
   std::vector<std::unique_ptr<LoadBalancerReplica>> replicas_;
 };
 

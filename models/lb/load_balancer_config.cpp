@@ -1,16 +1,119 @@
 #include "models/lb/load_balancer_config.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "models/lb/load_balancer.hpp"
+#include "sim/core/text.hpp"
 
 namespace sdsim {
 
+namespace {
+
+const char* policy_name(LoadBalancerConfig::Policy p) {
+  switch (p) {
+    case LoadBalancerConfig::Policy::kRoundRobin:
+      return "round_robin";
+    case LoadBalancerConfig::Policy::kRandom:
+      return "random";
+    case LoadBalancerConfig::Policy::kLeastOutstanding:
+      return "least_outstanding";
+    case LoadBalancerConfig::Policy::kPowerOfTwo:
+      return "power_of_two";
+  }
+  return "?";
+}
+
+void parse_weights(MapReader& r, LoadBalancerConfig& c) {
+  const YAML::Node list = r.get("weights");
+  c.weights_mark = mark_of(list);
+  if (!list.IsSequence() || list.size() == 0) {
+    r.error(mark_of(list),
+            "weights: expected a list of positive numbers, one per backend replica "
+            "(e.g. weights: [3, 1])");
+    return;
+  }
+  bool ok = true;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node w = list[i];
+    const std::string context = r.context() + ".weights[" + std::to_string(i) + "]";
+    if (!w.IsScalar()) {
+      r.diag().error(mark_of(w), context + ": expected a positive number");
+      ok = false;
+      continue;
+    }
+    const auto v = read_quantity(w, Dimension::kNumber, context, r.diag());
+    if (!v) {
+      ok = false;
+    } else if (!(*v > 0) || !std::isfinite(*v)) {
+      r.diag().error(mark_of(w), context + ": " + w.Scalar() +
+                                     " is not a positive number (a weight must be > 0)");
+      ok = false;
+    } else {
+      c.weights.push_back(*v);
+    }
+  }
+  if (!ok) c.weights.clear();
+}
+
+}  // namespace
+
 std::unique_ptr<ComponentConfig> parse_load_balancer(MapReader& r) {
+  using Policy = LoadBalancerConfig::Policy;
   auto c = std::make_unique<LoadBalancerConfig>();
-  if (auto p = r.choice("policy", {"round_robin", "random"}))
-    c->policy = *p == "random" ? LoadBalancerConfig::Policy::kRandom
-                               : LoadBalancerConfig::Policy::kRoundRobin;
+  if (auto p = r.choice("policy", {"round_robin", "random", "least_outstanding", "power_of_two"})) {
+    if (*p == "random") c->policy = Policy::kRandom;
+    if (*p == "least_outstanding") c->policy = Policy::kLeastOutstanding;
+    if (*p == "power_of_two") c->policy = Policy::kPowerOfTwo;
+  }
   if (auto b = r.string("backends", true)) c->backends = {*b, r.mark_of_value("backends")};
   if (auto n = r.integer("replicas", 1, 10000)) c->replicas = static_cast<int>(*n);
+  if (r.has("weights")) {
+    parse_weights(r, *c);
+    if (c->policy == Policy::kLeastOutstanding || c->policy == Policy::kPowerOfTwo) {
+      r.error(r.mark_of_key("weights"), std::string("weights: apply to round_robin and random "
+                                                    "only, not to policy ") +
+                                            policy_name(c->policy));
+      c->weights.clear();
+    }
+  }
+  c->service_time = r.distribution("service_time", Dimension::kTime);
+  if (r.has("workers")) {
+    const YAML::Node w = r.get("workers");
+    std::int64_t n = 0;
+    if (w.IsScalar() && w.Scalar() == "unlimited") {
+      c->workers = 0;
+    } else if (!w.IsScalar() || !parse_whole_number(w.Scalar(), &n)) {
+      r.error(mark_of(w),
+              "workers: expected a whole number or 'unlimited', found " +
+                  (w.IsScalar() ? "'" + w.Scalar() + "'" : std::string("a collection")));
+    } else if (auto v = r.integer("workers", 1, 1'000'000)) {
+      c->workers = static_cast<int>(*v);
+    }
+  }
+  if (r.has("queue")) {
+    MapReader q(r.get("queue"), r.context() + ".queue", r.diag());
+    if (q.has("capacity")) {
+      const YAML::Node cap = q.get("capacity");
+      if (!(cap.IsScalar() && cap.Scalar() == "unbounded"))
+        if (auto n = q.integer("capacity", 0, std::numeric_limits<std::int32_t>::max()))
+          c->queue_capacity = *n;
+    }
+    q.choice("discipline", {"fifo"});
+    q.finish();
+    if (c->workers == 0 && c->queue_capacity)
+      r.error(r.mark_of_key("queue"),
+              "a queue has no use with workers: unlimited (nobody ever waits)");
+  }
+  if (!r.has("service_time")) {
+    // Without its own work the load balancer forwards at once: workers and a queue would
+    // never be used, so asking for them is a mistake worth reporting.
+    for (const char* key : {"workers", "queue"})
+      if (r.has(key))
+        r.error(r.mark_of_key(key), std::string(key) +
+                                        ": has no effect without service_time (the load "
+                                        "balancer forwards at once)");
+  }
   return c;
 }
 
@@ -25,6 +128,11 @@ void LoadBalancerConfig::resolve(const ConfigIndex& index, Diagnostics& diag) co
                            std::to_string(b->replica_count()) +
                            " backend replicas = " + std::to_string(pairs) + " routes; at most " +
                            std::to_string(kMaxRoutePairs) + " (use fewer load-balancer replicas)");
+    if (!weights.empty() && weights.size() != static_cast<std::size_t>(b->replica_count()))
+      diag.error(weights_mark, name + ": weights: " + std::to_string(weights.size()) +
+                                   " weights for " + std::to_string(b->replica_count()) +
+                                   " replicas of " + backends.name +
+                                   " (one weight per backend replica)");
   }
 }
 

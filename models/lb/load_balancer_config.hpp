@@ -2,25 +2,40 @@
 // one component. docs/models/load_balancer.md describes the semantics.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/config/map_reader.hpp"
+#include "sim/dist/distribution.hpp"
 #include "sim/registry/component.hpp"
 
 namespace sdsim {
 
 struct LoadBalancerConfig final : ComponentConfig {
-  enum class Policy { kRoundRobin, kRandom };
+  enum class Policy { kRoundRobin, kRandom, kLeastOutstanding, kPowerOfTwo };
   Policy policy = Policy::kRoundRobin;
   NameRef backends;
   int replicas = 1;
+  // One positive weight per backend replica (round_robin and random only); empty = equal.
+  std::vector<double> weights;
+  SourceMark weights_mark;
+  // The load balancer's own work per request, before it forwards; null = none (a pure
+  // forward, no worker or queue involved).
+  std::shared_ptr<const Distribution> service_time;
+  int workers = 0;                             // per replica; 0 = unlimited
+  std::optional<std::int64_t> queue_capacity;  // waiting room per replica; absent = unbounded
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::vector<NameRef> callees() const override { return {backends}; }
   int replica_count() const override { return replicas; }
   // Each load-balancer replica keeps a route to and from each backend replica.
   static constexpr long long kMaxRoutePairs = 1'000'000;
+  // Per-backend-replica counters (sent_to_<i>) are kept for backends of at most this many
+  // replicas (each is a row per window in timeseries.csv).
+  static constexpr std::size_t kMaxSentCounters = 64;
   std::unique_ptr<Component> build(SimContext& ctx) const override;
 };
 

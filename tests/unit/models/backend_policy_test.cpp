@@ -1,6 +1,7 @@
-// Backend choice policies: round robin cycles exactly; random is uniform (a
-// chi-square test with a fixed seed), has no serial dependence, and streams
-// with different keys differ.
+// Backend choice policies: round robin cycles exactly; random is uniform (a chi-square test
+// with a fixed seed), has no serial dependence, and streams with different keys differ;
+// weighted round robin gives exact shares per cycle, weighted random follows the weights;
+// least outstanding and power of two pick the less loaded backend, ties at random.
 #include "models/lb/backend_policy.hpp"
 
 #include <gtest/gtest.h>
@@ -106,6 +107,98 @@ TEST(RandomPolicy, SameKeyReproducesDifferentKeysDiffer) {
 TEST(RandomPolicy, SingleBackendAlwaysZero) {
   RandomPolicy p(1, RandomStream(5));
   for (int i = 0; i < 100; ++i) ASSERT_EQ(p.pick(), 0u);
+}
+
+TEST(WeightedRoundRobinPolicy, EveryCycleOfTotalWeightGivesExactShares) {
+  const std::vector<double> weights{5, 1, 3, 2};
+  WeightedRoundRobinPolicy p(weights);
+  for (int cycle = 0; cycle < 50; ++cycle) {
+    std::vector<int> counts(weights.size(), 0);
+    for (int i = 0; i < 11; ++i) ++counts[p.pick()];
+    for (std::size_t b = 0; b < weights.size(); ++b)
+      ASSERT_EQ(counts[b], weights[b]) << "cycle " << cycle << " backend " << b;
+  }
+}
+
+TEST(WeightedRoundRobinPolicy, SpreadsTheHeavyBackendOut) {
+  // nginx's smooth order for 5, 1, 1: a a b a c a a (not a a a a a b c).
+  WeightedRoundRobinPolicy p({5, 1, 1});
+  std::vector<std::size_t> seq;
+  for (int i = 0; i < 7; ++i) seq.push_back(p.pick());
+  EXPECT_EQ(seq, (std::vector<std::size_t>{0, 0, 1, 0, 2, 0, 0}));
+}
+
+TEST(WeightedRoundRobinPolicy, EqualWeightsAreRoundRobin) {
+  WeightedRoundRobinPolicy p({2, 2, 2});
+  for (int i = 0; i < 30; ++i) ASSERT_EQ(p.pick(), static_cast<std::size_t>(i % 3));
+}
+
+TEST(WeightedRandomPolicy, SharesFollowTheWeights) {
+  const std::vector<double> weights{1, 2, 3, 4};
+  WeightedRandomPolicy p(weights, RandomStream(7, "lb", "backend_choice"));
+  constexpr int kPicks = 100'000;
+  std::vector<std::uint64_t> counts(4, 0);
+  for (int i = 0; i < kPicks; ++i) ++counts[p.pick()];
+  double x = 0;
+  for (std::size_t b = 0; b < 4; ++b) {
+    const double e = kPicks * weights[b] / 10.0;
+    x += (counts[b] - e) * (counts[b] - e) / e;
+  }
+  EXPECT_LT(x, 16.266);  // 3 dof, p = 0.001
+}
+
+TEST(LeastOutstandingPolicy, PicksTheBackendWithFewestOutstanding) {
+  OutstandingCounts out{3, 1, 4, 2};
+  LeastOutstandingPolicy p(out, RandomStream(8));
+  EXPECT_EQ(p.pick(), 1u);
+  out[1] = 5;  // the policy reads the live counts
+  EXPECT_EQ(p.pick(), 3u);
+  out[0] = 0;
+  EXPECT_EQ(p.pick(), 0u);
+}
+
+TEST(LeastOutstandingPolicy, BreaksTiesUniformlyAmongTheTiedOnly) {
+  OutstandingCounts out{2, 0, 1, 0, 0};
+  LeastOutstandingPolicy p(out, RandomStream(9, "lb", "backend_choice"));
+  std::vector<std::uint64_t> counts(5, 0);
+  for (int i = 0; i < 30'000; ++i) ++counts[p.pick()];
+  EXPECT_EQ(counts[0], 0u);
+  EXPECT_EQ(counts[2], 0u);
+  EXPECT_LT(chi_square({counts[1], counts[3], counts[4]}, 10'000), 13.816);  // 2 dof
+}
+
+TEST(PowerOfTwoPolicy, TwoBackendsAlwaysTheLessLoadedOne) {
+  OutstandingCounts out{4, 1};
+  PowerOfTwoPolicy p(out, RandomStream(10));
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(p.pick(), 1u);
+  out = {0, 3};
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(p.pick(), 0u);
+}
+
+TEST(PowerOfTwoPolicy, NeverPicksTheMostLoadedOfThreeAndFavoursTheLeast) {
+  // {0, 5, 9}: the least loaded wins in the 2 pairs out of 3 that contain it, backend 1 in
+  // the pair {1, 2}; backend 2 never.
+  OutstandingCounts out{0, 5, 9};
+  PowerOfTwoPolicy p(out, RandomStream(11, "lb", "backend_choice"));
+  std::vector<std::uint64_t> counts(3, 0);
+  constexpr int kPicks = 30'000;
+  for (int i = 0; i < kPicks; ++i) ++counts[p.pick()];
+  EXPECT_EQ(counts[2], 0u);
+  const double e0 = kPicks * 2.0 / 3, e1 = kPicks / 3.0;
+  const double x =
+      (counts[0] - e0) * (counts[0] - e0) / e0 + (counts[1] - e1) * (counts[1] - e1) / e1;
+  EXPECT_LT(x, 10.828);  // 1 dof, p = 0.001
+}
+
+TEST(PowerOfTwoPolicy, TiesAreAFairCoinAndOneBackendIsAlwaysZero) {
+  OutstandingCounts out{2, 2};
+  PowerOfTwoPolicy p(out, RandomStream(12, "lb", "backend_choice"));
+  std::vector<std::uint64_t> counts(2, 0);
+  for (int i = 0; i < 20'000; ++i) ++counts[p.pick()];
+  EXPECT_LT(chi_square(counts, 10'000), 10.828);
+  OutstandingCounts one{7};
+  PowerOfTwoPolicy single(one, RandomStream(13));
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(single.pick(), 0u);
 }
 
 }  // namespace
