@@ -14,10 +14,12 @@ LoadBalancer::LoadBalancer(const LoadBalancerConfig& config, SimContext& ctx)
           config.name,
           StationShape{"load_balancer", config.replicas, config.service_time ? config.workers : 0,
                        0, config.service_time && config.queue_capacity.has_value()})),
-      service_rng_(ctx.stream(config.name, "service_time")) {
+      service_rng_(ctx.stream(config.name, "service_time")),
+      error_rng_(ctx.stream(config.name, "errors")) {
+  if (config.timeout) timeouts_ = stats_.add_counter("backend_timeouts");
   for (int i = 0; i < config.replicas; ++i) {
     Host& h = ctx.platform.add_host(config.name + "[" + std::to_string(i) + "]", 1);
-    replicas_.push_back(std::make_unique<LoadBalancerReplica>(*this, h));
+    replicas_.push_back(std::make_unique<LoadBalancerReplica>(*this, h, replicas_.size()));
   }
 }
 
@@ -29,7 +31,30 @@ void LoadBalancer::connect(const ComponentDirectory& directory) {
   for (auto& r : replicas_) r->connect(backends);
 }
 
-LoadBalancerReplica::LoadBalancerReplica(LoadBalancer& lb, Host& host) : Node(host), lb_(lb) {}
+LoadBalancerReplica::LoadBalancerReplica(LoadBalancer& lb, Host& host, std::size_t index)
+    : Node(host), lb_(lb), index_(index) {}
+
+void LoadBalancerReplica::crash() {
+  SimContext& ctx = lb_.ctx_;
+  const Seconds now = ctx.calendar.now();
+  for (const Queued& q : queue_) {
+    lb_.stats_.lost(now, q.arrived_at, true, true, false);
+    ctx.messages.release(q.parent);
+  }
+  queue_.clear();
+  work_.for_each_live([&](std::uint32_t slot, Work& w) {
+    lb_.stats_.lost(now, w.arrived_at, false, true, true);
+    ctx.messages.release(w.parent);
+    work_.release(slot);
+  });
+  pending_.for_each_live([&](std::uint32_t slot, Pending& p) {
+    lb_.stats_.lost(now, p.arrived_at, false, false, false);
+    ctx.messages.release(p.parent);
+    pending_.release(slot);  // the backend's reply, if any, is stale now
+  });
+  for (auto& n : outstanding_) n = 0;
+  busy_ = 0;
+}
 
 void LoadBalancerReplica::connect(Component& backends) {
   using Policy = LoadBalancerConfig::Policy;
@@ -70,6 +95,14 @@ void LoadBalancerReplica::on_call(Message& parent) {
   StationStats& stats = lb_.stats_;
   stats.arrived(now);
   const LoadBalancerConfig& cfg = lb_.config_;
+  if (const double p = lb_.error_probability(index_); p > 0 && lb_.error_rng_.uniform01() < p) {
+    stats.errored(now, now);
+    parent.status = Status::kError;
+    parent.held_for = 0;
+    parent.cache = CacheResult::kNone;
+    parent.reply_route->send_reply(parent, 0);
+    return;
+  }
   if (!cfg.service_time) {  // a pure forward: the default, kept as short as it was
     stats.forwarded(now, now);
     forward(parent, now);
@@ -104,9 +137,22 @@ void LoadBalancerReplica::begin(Message& parent, Seconds arrived_at, bool from_q
 }
 
 void LoadBalancerReplica::on_event(std::uint32_t tag, void* data) {
-  if (tag != kWorkDone) return;
   const Seconds now = lb_.ctx_.calendar.now();
   const std::uint32_t slot = unpack_slot(data);
+  if (tag == kTimeout) {
+    if (!pending_.is_current(slot, unpack_gen(data))) return;  // answered in time
+    const Pending p = pending_[slot].value;
+    pending_.release(slot);  // the late reply is stale
+    --outstanding_[p.backend];
+    lb_.stats_.count(lb_.timeouts_, p.arrived_at);
+    lb_.stats_.departed(now, p.arrived_at);
+    p.parent->status = Status::kError;  // 504
+    p.parent->cache = CacheResult::kNone;
+    p.parent->held_for = now - p.arrived_at;
+    p.parent->reply_route->send_reply(*p.parent, 0);
+    return;
+  }
+  if (tag != kWorkDone || !work_.is_current(slot, unpack_gen(data))) return;  // lost in a crash
   const Work w = work_[slot].value;
   work_.release(slot);
   lb_.stats_.finished(now, w.arrived_at, w.service);
@@ -143,6 +189,9 @@ void LoadBalancerReplica::forward(Message& parent, Seconds arrived_at) {
   child->op = parent.op;
   child->klass = parent.klass;
   to_[i]->send_call(*child, child->request_bytes);
+  if (lb_.config_.timeout)
+    ctx.calendar.at(now + *lb_.config_.timeout, this, kTimeout,
+                    pack_slot(slot, pending_[slot].gen));
 }
 
 void LoadBalancerReplica::on_reply(Message& child) {

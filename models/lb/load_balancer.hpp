@@ -27,11 +27,13 @@ class LoadBalancer;
 
 class LoadBalancerReplica final : public Node {
  public:
-  LoadBalancerReplica(LoadBalancer& lb, Host& host);
+  LoadBalancerReplica(LoadBalancer& lb, Host& host, std::size_t index);
   void connect(Component& backends);
   void on_call(Message& m) override;
   void on_reply(Message& m) override;
   void on_event(std::uint32_t tag, void* data) override;
+  // Its host went off: requests queued, in its own work and forwarded are lost.
+  void crash();
 
  private:
   struct Pending {
@@ -49,13 +51,14 @@ class LoadBalancerReplica final : public Node {
     Message* parent;
     Seconds arrived_at;
   };
-  enum Tag : std::uint32_t { kWorkDone = kFirstModelTag };
+  enum Tag : std::uint32_t { kWorkDone = kFirstModelTag, kTimeout };
 
   // Picks a backend replica and sends the call on; the request arrived at `arrived_at`.
   void forward(Message& parent, Seconds arrived_at);
   void begin(Message& parent, Seconds arrived_at, bool from_queue);
 
   LoadBalancer& lb_;
+  std::size_t index_;
   std::unique_ptr<BackendPolicy> policy_;
   std::vector<Route*> to_;
   std::vector<Route*> back_;
@@ -73,6 +76,7 @@ class LoadBalancer final : public Component {
   std::size_t replica_count() const override { return replicas_.size(); }
   Node& replica(std::size_t i) override { return *replicas_[i]; }
   void connect(const ComponentDirectory& directory) override;
+  void replica_down(std::size_t i) override { replicas_[i]->crash(); }
 
  private:
   friend class LoadBalancerReplica;
@@ -80,6 +84,8 @@ class LoadBalancer final : public Component {
   SimContext& ctx_;
   StationStats& stats_;
   RandomStream service_rng_;
+  RandomStream error_rng_;  // injected errors (faults)
+  StationStats::CounterId timeouts_ = 0;
   // sent_to_<i> counters, one per backend replica (empty when there are too many replicas).
   std::vector<StationStats::CounterId> sent_to_;
   std::vector<std::unique_ptr<LoadBalancerReplica>> replicas_;

@@ -78,6 +78,12 @@ std::unique_ptr<ComponentConfig> parse_load_balancer(MapReader& r) {
     }
   }
   c->service_time = r.distribution("service_time", Dimension::kTime);
+  if (auto t = r.quantity("timeout", Dimension::kTime)) {
+    if (*t <= 0)
+      r.error_at("timeout", "timeout must be > 0 (leave it out to wait for the backend)");
+    else
+      c->timeout = *t;
+  }
   if (r.has("workers")) {
     const YAML::Node w = r.get("workers");
     std::int64_t n = 0;

@@ -27,6 +27,9 @@ struct LoadBalancerConfig final : ComponentConfig {
   std::shared_ptr<const Distribution> service_time;
   int workers = 0;                             // per replica; 0 = unlimited
   std::optional<std::int64_t> queue_capacity;  // waiting room per replica; absent = unbounded
+  // Backend timeout: a forwarded call unanswered this long ends with an error (504) to the
+  // caller; absent = wait for the reply (a backend lost in a crash then holds it forever).
+  std::optional<Seconds> timeout;
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::vector<NameRef> callees() const override { return {backends}; }

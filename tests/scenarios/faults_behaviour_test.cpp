@@ -82,6 +82,59 @@ faults:
   EXPECT_NE(run.timeseries.find("20,25,incident/api-crash,active,1"), std::string::npos);
 }
 
+// A load balancer with a backend timeout answers 504 (an error) for calls to a dead replica
+// instead of holding them: the client gets errors after the timeout, and the load balancer's
+// books balance (Little's law holds for its residence).
+TEST(Faults, LoadBalancerTimeoutTurnsADeadBackendIntoErrors) {
+  const SimRun run = run_yaml(R"(
+name: lb-timeout
+seed: 3
+duration: 60s
+clients:
+  - {name: users, target: lb, arrival: {constant: 100/s}}
+components:
+  - {name: lb, kind: load_balancer, policy: round_robin, backends: api, timeout: 100ms}
+  - {name: api, kind: service, replicas: 2, workers: unlimited, service_time: const(5ms)}
+faults:
+  - {name: api-crash, at: 20s, for: 20s, crash: 'api[0]'}
+)",
+                              true);
+  int errors = 0, in_window = 0;
+  for (const Logged& r : request_log(run)) {
+    const bool in = r.issued >= 20 && r.issued < 40;
+    in_window += in;
+    if (r.outcome == "error") {
+      ++errors;
+      EXPECT_TRUE(in) << r.issued;
+      EXPECT_NEAR(r.ended - r.issued, 0.100, 1e-9);
+    }
+  }
+  EXPECT_EQ(errors, in_window / 2);
+  EXPECT_EQ(num(run.summary, "components.lb.load_balancer.backend_timeouts"), errors);
+  EXPECT_NEAR(num(run.summary, "components.lb.residence.ratio"), 1.0, 1e-3);
+}
+
+// A load balancer replica that crashes loses what it holds; the client times out on it.
+TEST(Faults, LoadBalancerCrashLosesWhatItHolds) {
+  const json s = run_yaml(R"(
+name: lb-crash
+seed: 3
+duration: 30s
+clients:
+  - {name: users, target: lb, arrival: {constant: 100/s}, timeout: 1s}
+components:
+  - {name: lb, kind: load_balancer, backends: api}
+  - {name: api, kind: service, workers: unlimited, service_time: const(500ms)}
+faults:
+  - {name: lb-crash, at: 10.001s, for: 5s, crash: lb}
+)")
+                     .summary;
+  // At 10.001 s the load balancer holds the 50 requests forwarded in the last 500 ms (the
+  // backend takes 500 ms): lost with it, then 5 s of arrivals are lost on the way to it.
+  EXPECT_EQ(num(s, "components.lb.lost"), 50);
+  EXPECT_EQ(num(s, "system.requests.outcomes.timed_out"), 550);
+}
+
 // Work in progress on a crashing replica is lost and counted; the replica restarts empty.
 TEST(Faults, CrashLosesQueuedAndInServiceWork) {
   const json s = run_yaml(R"(
