@@ -17,11 +17,28 @@
 
 namespace sdsim {
 
+// Which backends may be picked: all, unless health checks marked some down. The load balancer
+// owns it; policies read it and skip the down ones (at least one is up when pick() is called).
+struct BackendHealth {
+  std::vector<std::uint8_t> up;  // per backend: 1 = may be picked
+  std::size_t down = 0;          // how many are not
+  bool is_up(std::size_t i) const { return down == 0 || up[i] != 0; }
+};
+
 class BackendPolicy {
  public:
   virtual ~BackendPolicy() = default;
-  // Index of the backend for the next request, in [0, backends).
+  // Index of the backend for the next request, in [0, backends), among those up.
   virtual std::size_t pick() = 0;
+  void set_health(const BackendHealth* health) { health_ = health; }
+
+ protected:
+  bool is_up(std::size_t i) const { return health_ == nullptr || health_->is_up(i); }
+  bool all_up() const { return health_ == nullptr || health_->down == 0; }
+  std::size_t up_count(std::size_t n) const { return health_ == nullptr ? n : n - health_->down; }
+
+ private:
+  const BackendHealth* health_ = nullptr;
 };
 
 // Backends in turn: 0, 1, ..., n-1, 0, ...
@@ -29,9 +46,11 @@ class RoundRobinPolicy final : public BackendPolicy {
  public:
   explicit RoundRobinPolicy(std::size_t backends) : n_(backends) {}
   std::size_t pick() override {
-    const std::size_t i = next_;
-    next_ = next_ + 1 == n_ ? 0 : next_ + 1;
-    return i;
+    for (;;) {  // the next one that is up (one is)
+      const std::size_t i = next_;
+      next_ = next_ + 1 == n_ ? 0 : next_ + 1;
+      if (is_up(i)) return i;
+    }
   }
 
  private:
@@ -52,12 +71,25 @@ class WeightedRoundRobinPolicy final : public BackendPolicy {
     for (double w : weights_) total_ += w;
   }
   std::size_t pick() override {
-    std::size_t best = 0;
-    for (std::size_t i = 0; i < weights_.size(); ++i) {
-      credit_[i] += weights_[i];
-      if (credit_[i] > credit_[best]) best = i;
+    if (all_up()) {
+      std::size_t best = 0;
+      for (std::size_t i = 0; i < weights_.size(); ++i) {
+        credit_[i] += weights_[i];
+        if (credit_[i] > credit_[best]) best = i;
+      }
+      credit_[best] -= total_;
+      return best;
     }
-    credit_[best] -= total_;
+    // As nginx: backends that are down take no part (no credit); the total is the up ones'.
+    std::size_t best = weights_.size();
+    double total = 0;
+    for (std::size_t i = 0; i < weights_.size(); ++i) {
+      if (!is_up(i)) continue;
+      credit_[i] += weights_[i];
+      total += weights_[i];
+      if (best == weights_.size() || credit_[i] > credit_[best]) best = i;
+    }
+    credit_[best] -= total;
     return best;
   }
 
@@ -72,7 +104,12 @@ class WeightedRoundRobinPolicy final : public BackendPolicy {
 class RandomPolicy final : public BackendPolicy {
  public:
   RandomPolicy(std::size_t backends, RandomStream rng) : n_(backends), rng_(rng) {}
-  std::size_t pick() override { return static_cast<std::size_t>(rng_.below(n_)); }
+  std::size_t pick() override {
+    for (;;) {  // uniform among the backends that are up (rejection)
+      const auto i = static_cast<std::size_t>(rng_.below(n_));
+      if (is_up(i)) return i;
+    }
+  }
 
  private:
   std::size_t n_;
@@ -88,10 +125,13 @@ class WeightedRandomPolicy final : public BackendPolicy {
     for (double w : weights) cumulative_.push_back(sum += w);
   }
   std::size_t pick() override {
-    const double u = rng_.uniform01() * cumulative_.back();
-    const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
-    // u < total, so it is never end() in exact arithmetic; guard against rounding.
-    return std::min<std::size_t>(it - cumulative_.begin(), cumulative_.size() - 1);
+    for (;;) {  // by weight among the backends that are up (rejection)
+      const double u = rng_.uniform01() * cumulative_.back();
+      const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
+      // u < total, so it is never end() in exact arithmetic; guard against rounding.
+      const std::size_t i = std::min<std::size_t>(it - cumulative_.begin(), cumulative_.size() - 1);
+      if (is_up(i)) return i;
+    }
   }
 
  private:
@@ -115,6 +155,7 @@ class LeastOutstandingPolicy final : public BackendPolicy {
   std::size_t pick() override {
     std::uint32_t least = UINT32_MAX;
     for (std::size_t i = 0; i < outstanding_.size(); ++i) {
+      if (!is_up(i)) continue;
       const std::uint32_t o = outstanding_[i];
       if (o < least) {
         least = o;
@@ -137,12 +178,21 @@ class PowerOfTwoPolicy final : public BackendPolicy {
  public:
   PowerOfTwoPolicy(const OutstandingCounts& outstanding, RandomStream rng)
       : outstanding_(outstanding), rng_(rng) {}
+
   std::size_t pick() override {
     const std::size_t n = outstanding_.size();
     if (n == 1) return 0;
-    const std::size_t a = static_cast<std::size_t>(rng_.below(n));
-    std::size_t b = static_cast<std::size_t>(rng_.below(n - 1));
-    if (b >= a) ++b;  // uniform over the n - 1 others
+    if (const std::size_t up = up_count(n); up == 1) {  // no choice left
+      for (std::size_t i = 0; i < n; ++i)
+        if (is_up(i)) return i;
+    }
+    std::size_t a, b;
+    for (;;) {  // two distinct backends among those up (rejection)
+      a = static_cast<std::size_t>(rng_.below(n));
+      b = static_cast<std::size_t>(rng_.below(n - 1));
+      if (b >= a) ++b;  // uniform over the n - 1 others
+      if (is_up(a) && is_up(b)) break;
+    }
     if (outstanding_[a] != outstanding_[b]) return outstanding_[a] < outstanding_[b] ? a : b;
     return rng_.below(2) == 0 ? a : b;
   }

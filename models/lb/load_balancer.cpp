@@ -17,10 +17,20 @@ LoadBalancer::LoadBalancer(const LoadBalancerConfig& config, SimContext& ctx)
       service_rng_(ctx.stream(config.name, "service_time")),
       error_rng_(ctx.stream(config.name, "errors")) {
   if (config.timeout) timeouts_ = stats_.add_counter("backend_timeouts");
+  if (config.health_check) {
+    probes_failed_ = stats_.add_counter("probes_failed");
+    marked_down_ = stats_.add_counter("marked_down");
+    marked_up_ = stats_.add_counter("marked_up");
+    no_backend_ = stats_.add_counter("no_healthy_backend");
+  }
   for (int i = 0; i < config.replicas; ++i) {
     Host& h = ctx.platform.add_host(config.name + "[" + std::to_string(i) + "]", 1);
     replicas_.push_back(std::make_unique<LoadBalancerReplica>(*this, h, replicas_.size()));
   }
+}
+
+void LoadBalancer::start() {
+  for (auto& r : replicas_) r->start();
 }
 
 void LoadBalancer::connect(const ComponentDirectory& directory) {
@@ -54,6 +64,12 @@ void LoadBalancerReplica::crash() {
   });
   for (auto& n : outstanding_) n = 0;
   busy_ = 0;
+  // It restarts knowing nothing: every backend up until probes say otherwise.
+  for (std::size_t i = 0; i < probes_.size(); ++i) {
+    probes_[i] = Probe{probes_[i].seq};
+    health_.up[i] = 1;
+  }
+  health_.down = 0;
 }
 
 void LoadBalancerReplica::connect(Component& backends) {
@@ -65,6 +81,8 @@ void LoadBalancerReplica::connect(Component& backends) {
   }
   const std::size_t n = to_.size();
   outstanding_.assign(n, 0);  // never resized again: the policies keep a reference
+  health_.up.assign(n, 1);
+  probes_.assign(n, Probe{});
   const LoadBalancerConfig& cfg = lb_.config_;
   // One stream per LB replica: replicas draw independently.
   auto rng = [&] { return lb_.ctx_.stream(host().name(), "backend_choice"); };
@@ -88,6 +106,72 @@ void LoadBalancerReplica::connect(Component& backends) {
       policy_ = std::make_unique<PowerOfTwoPolicy>(outstanding_, rng());
       break;
   }
+  policy_->set_health(&health_);
+}
+
+void LoadBalancerReplica::start() {
+  const auto& hc = lb_.config_.health_check;
+  if (!hc) return;
+  // The first round of probes one interval in, every backend at once.
+  for (std::size_t i = 0; i < to_.size(); ++i)
+    lb_.ctx_.calendar.at(lb_.ctx_.calendar.now() + hc->interval, this, kProbe,
+                         pack_slot(static_cast<std::uint32_t>(i), 0));
+}
+
+void LoadBalancerReplica::send_probe(std::size_t i) {
+  SimContext& ctx = lb_.ctx_;
+  const Seconds now = ctx.calendar.now();
+  const auto& hc = *lb_.config_.health_check;
+  ctx.calendar.at(now + hc.interval, this, kProbe, pack_slot(static_cast<std::uint32_t>(i), 0));
+  if (!host().is_on()) return;  // a crashed load balancer probes nothing
+  Probe& p = probes_[i];
+  if (p.awaiting) return;  // still waiting for the last one (timeout <= interval: not here)
+  p.awaiting = true;
+  ++p.seq;
+  Message* m = ctx.messages.make();
+  m->probe = true;
+  m->caller = this;
+  m->reply_route = back_[i];
+  m->caller_slot = static_cast<std::uint32_t>(i);
+  m->caller_gen = p.seq;
+  m->sent_at = now;
+  to_[i]->send_call(*m, 0);
+  ctx.calendar.at(now + hc.timeout, this, kProbeTimeout,
+                  pack_slot(static_cast<std::uint32_t>(i), p.seq));
+}
+
+void LoadBalancerReplica::probe_result(std::size_t i, bool ok) {
+  const auto& hc = *lb_.config_.health_check;
+  Probe& p = probes_[i];
+  p.awaiting = false;
+  const Seconds now = lb_.ctx_.calendar.now();
+  if (ok) {
+    p.fails = 0;
+    if (++p.oks >= hc.healthy_after && !health_.up[i]) set_up(i, true);
+  } else {
+    lb_.stats_.count(lb_.probes_failed_, now);
+    p.oks = 0;
+    if (++p.fails >= hc.unhealthy_after && health_.up[i]) set_up(i, false);
+  }
+}
+
+void LoadBalancerReplica::set_up(std::size_t i, bool up) {
+  health_.up[i] = up ? 1 : 0;
+  if (up)
+    --health_.down;
+  else
+    ++health_.down;
+  lb_.stats_.count(up ? lb_.marked_up_ : lb_.marked_down_, lb_.ctx_.calendar.now());
+}
+
+void LoadBalancerReplica::no_backend(Message& parent, Seconds arrived_at) {
+  const Seconds now = lb_.ctx_.calendar.now();
+  lb_.stats_.count(lb_.no_backend_, arrived_at);
+  lb_.stats_.departed(now, arrived_at);
+  parent.status = Status::kRejected;
+  parent.held_for = now - arrived_at;
+  parent.cache = CacheResult::kNone;
+  parent.reply_route->send_reply(parent, 0);
 }
 
 void LoadBalancerReplica::on_call(Message& parent) {
@@ -139,6 +223,14 @@ void LoadBalancerReplica::begin(Message& parent, Seconds arrived_at, bool from_q
 void LoadBalancerReplica::on_event(std::uint32_t tag, void* data) {
   const Seconds now = lb_.ctx_.calendar.now();
   const std::uint32_t slot = unpack_slot(data);
+  if (tag == kProbe) {
+    send_probe(slot);
+    return;
+  }
+  if (tag == kProbeTimeout) {
+    if (probes_[slot].awaiting && probes_[slot].seq == unpack_gen(data)) probe_result(slot, false);
+    return;
+  }
   if (tag == kTimeout) {
     if (!pending_.is_current(slot, unpack_gen(data))) return;  // answered in time
     const Pending p = pending_[slot].value;
@@ -170,6 +262,10 @@ void LoadBalancerReplica::on_event(std::uint32_t tag, void* data) {
 void LoadBalancerReplica::forward(Message& parent, Seconds arrived_at) {
   SimContext& ctx = lb_.ctx_;
   const Seconds now = ctx.calendar.now();
+  if (health_.down == to_.size()) {
+    no_backend(parent, arrived_at);
+    return;
+  }
   const std::size_t i = policy_->pick();
   ++outstanding_[i];
   if (!lb_.sent_to_.empty()) lb_.stats_.count(lb_.sent_to_[i], arrived_at);
@@ -197,6 +293,13 @@ void LoadBalancerReplica::forward(Message& parent, Seconds arrived_at) {
 void LoadBalancerReplica::on_reply(Message& child) {
   SimContext& ctx = lb_.ctx_;
   const Seconds now = ctx.calendar.now();
+  if (child.probe) {
+    const std::uint32_t i = child.caller_slot;
+    const bool current = probes_[i].awaiting && probes_[i].seq == child.caller_gen;
+    ctx.messages.release(&child);
+    if (current) probe_result(i, true);
+    return;
+  }
   const std::uint32_t slot = child.caller_slot;
   const bool current = pending_.is_current(slot, child.caller_gen);
   const Status status = child.status;

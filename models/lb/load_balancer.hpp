@@ -34,6 +34,8 @@ class LoadBalancerReplica final : public Node {
   void on_event(std::uint32_t tag, void* data) override;
   // Its host went off: requests queued, in its own work and forwarded are lost.
   void crash();
+  // Starts the health checks (when configured).
+  void start();
 
  private:
   struct Pending {
@@ -51,7 +53,17 @@ class LoadBalancerReplica final : public Node {
     Message* parent;
     Seconds arrived_at;
   };
-  enum Tag : std::uint32_t { kWorkDone = kFirstModelTag, kTimeout };
+  enum Tag : std::uint32_t { kWorkDone = kFirstModelTag, kTimeout, kProbe, kProbeTimeout };
+  struct Probe {
+    std::uint32_t seq = 0;  // of the probe in flight
+    bool awaiting = false;
+    int fails = 0, oks = 0;  // in a row
+  };
+  void send_probe(std::size_t backend);
+  void probe_result(std::size_t backend, bool ok);
+  void set_up(std::size_t backend, bool up);
+  // The caller's request cannot be forwarded: every backend is down (503).
+  void no_backend(Message& parent, Seconds arrived_at);
 
   // Picks a backend replica and sends the call on; the request arrived at `arrived_at`.
   void forward(Message& parent, Seconds arrived_at);
@@ -63,6 +75,8 @@ class LoadBalancerReplica final : public Node {
   std::vector<Route*> to_;
   std::vector<Route*> back_;
   OutstandingCounts outstanding_;  // per backend replica (read by the policies)
+  BackendHealth health_;           // per backend replica (read by the policies)
+  std::vector<Probe> probes_;
   SlotTable<Pending> pending_;
   // Own work (service_time set only).
   int busy_ = 0;
@@ -77,6 +91,7 @@ class LoadBalancer final : public Component {
   Node& replica(std::size_t i) override { return *replicas_[i]; }
   void connect(const ComponentDirectory& directory) override;
   void replica_down(std::size_t i) override { replicas_[i]->crash(); }
+  void start() override;
 
  private:
   friend class LoadBalancerReplica;
@@ -86,6 +101,7 @@ class LoadBalancer final : public Component {
   RandomStream service_rng_;
   RandomStream error_rng_;  // injected errors (faults)
   StationStats::CounterId timeouts_ = 0;
+  StationStats::CounterId marked_down_ = 0, marked_up_ = 0, probes_failed_ = 0, no_backend_ = 0;
   // sent_to_<i> counters, one per backend replica (empty when there are too many replicas).
   std::vector<StationStats::CounterId> sent_to_;
   std::vector<std::unique_ptr<LoadBalancerReplica>> replicas_;

@@ -84,6 +84,30 @@ std::unique_ptr<ComponentConfig> parse_load_balancer(MapReader& r) {
     else
       c->timeout = *t;
   }
+  if (r.has("health_check")) {
+    MapReader h(r.get("health_check"), r.context() + ".health_check", r.diag());
+    if (h.ok()) {
+      LoadBalancerConfig::HealthCheck hc;
+      if (auto v = h.quantity("interval", Dimension::kTime)) {
+        if (*v <= 0)
+          h.error_at("interval", "interval must be > 0");
+        else
+          hc.interval = *v;
+      }
+      if (auto v = h.quantity("timeout", Dimension::kTime)) {
+        if (*v <= 0)
+          h.error_at("timeout", "timeout must be > 0");
+        else
+          hc.timeout = *v;
+      }
+      if (hc.timeout > hc.interval)
+        h.error_at("timeout", "timeout must not exceed interval (one probe at a time)");
+      if (auto v = h.integer("unhealthy_after", 1, 1000)) hc.unhealthy_after = static_cast<int>(*v);
+      if (auto v = h.integer("healthy_after", 1, 1000)) hc.healthy_after = static_cast<int>(*v);
+      c->health_check = hc;
+    }
+    h.finish();
+  }
   if (r.has("workers")) {
     const YAML::Node w = r.get("workers");
     std::int64_t n = 0;

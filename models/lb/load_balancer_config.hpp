@@ -30,6 +30,16 @@ struct LoadBalancerConfig final : ComponentConfig {
   // Backend timeout: a forwarded call unanswered this long ends with an error (504) to the
   // caller; absent = wait for the reply (a backend lost in a crash then holds it forever).
   std::optional<Seconds> timeout;
+  // Active health checks: each LB replica probes each backend replica every `interval`; a
+  // probe unanswered within `timeout` fails; `unhealthy_after` failures in a row take the
+  // backend out of rotation, `healthy_after` successes in a row put it back.
+  struct HealthCheck {
+    Seconds interval = 5;
+    Seconds timeout = 1;
+    int unhealthy_after = 2;
+    int healthy_after = 2;
+  };
+  std::optional<HealthCheck> health_check;
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::vector<NameRef> callees() const override { return {backends}; }

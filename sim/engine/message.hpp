@@ -41,6 +41,9 @@ struct Message {
   std::uint32_t caller_tag = 0;  // more caller bookkeeping (e.g. which step of a call plan)
   std::uint32_t klass = 0;       // request class: id in the scenario's class table, 0 = none
   Op op = Op::kRead;
+  // A health-check probe: the callee's host answers it at once, without the component's
+  // queue or work (a health endpoint), as long as the host is on.
+  bool probe = false;
   // ---- set by the callee on the reply ----
   Status status = Status::kOk;
   CacheResult cache = CacheResult::kNone;

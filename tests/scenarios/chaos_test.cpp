@@ -1,0 +1,134 @@
+// The chaos scenarios of scenarios/chaos/, each with the behaviour it is there to show, checked
+// against a figure that a wrong implementation would get wrong.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/math/distributions/binomial.hpp>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/sim_harness.hpp"
+
+namespace sdsim::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string read_source(const std::string& relative) {
+  std::ifstream in(source_path(relative));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Replaces the one occurrence of `from` in `text` (fails the test when absent).
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << "not in the scenario: " << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+const char* kNPlusOne = "scenarios/chaos/crash-n-plus-one.yaml";
+
+// One crash: the three other replicas carry the load and health checks take the dead one out
+// of rotation within a second: availability stays >= 99.9%.
+TEST(CrashNPlusOne, OneCrashKeepsThreeNines) {
+  const json s = run_yaml(read_source(kNPlusOne)).summary;
+  const double availability = num(s, "system.availability");
+  std::printf("[chaos] one crash: availability %.6f\n", availability);
+  EXPECT_GE(availability, 0.999);
+  EXPECT_EQ(num(s, "components.lb.load_balancer.marked_down"), 1);
+  EXPECT_EQ(num(s, "components.lb.load_balancer.marked_up"), 1);
+  // While it is down (2 minutes of 14 measured) it gets almost nothing: the others share it.
+  const double to_dead = num(s, "components.lb.load_balancer.sent_to_1");
+  const double to_other = num(s, "components.lb.load_balancer.sent_to_0");
+  EXPECT_NEAR(to_dead / to_other, 12.0 / 14 / (1 + 2.0 / 14 / 3), 0.02);
+}
+
+// Two crashes: two replicas face 112% of their capacity: queues fill, requests time out or
+// are rejected, availability falls well below 99.9%.
+TEST(CrashNPlusOne, TwoCrashesDoNot) {
+  const std::string yaml =
+      read_source(kNPlusOne) + "  - {name: second, at: 300s, for: 120s, crash: 'api[2]'}\n";
+  const json s = run_yaml(yaml).summary;
+  const double availability = num(s, "system.availability");
+  std::printf("[chaos] two crashes: availability %.6f\n", availability);
+  EXPECT_LT(availability, 0.99);
+  EXPECT_GT(
+      num(s, "system.requests.outcomes.timed_out") + num(s, "system.requests.outcomes.rejected"),
+      1000);
+}
+
+// Random crashes of each replica (independent alternating exponential up and down times):
+// each replica is up a fraction p = MTBF / (MTBF + MTTR) of the time, and the fraction of
+// time exactly k of the 4 are up is Binomial(4, p) at k. Measured from the incidents over a
+// long run with little traffic (only the up/down timeline matters here).
+TEST(CrashNPlusOne, RandomCrashesMatchTheBinomialSteadyState) {
+  std::string yaml = read_source(kNPlusOne);
+  yaml = replace(yaml, "duration: 900s", "duration: 1000000s");
+  yaml = replace(yaml, "window: 10s", "window: 10000s");
+  yaml = replace(yaml, "poisson: 900/s", "poisson: 0.1/s");
+  yaml = replace(yaml, R"(  - name: first
+    at: 300s
+    for: 120s
+    crash: api[1])",
+                 "  - {name: churn, random: {mtbf: 300s, mttr: 100s}, crash: api}");
+  const json s = run_yaml(yaml).summary;
+  const double start = num(s, "run.measured_from_s");
+  const double end = num(s, "run.measured_to_s");
+  // Transitions (time, +1 up / -1 down) of all replicas, then the time at each k, per batch.
+  std::vector<std::pair<double, int>> events;
+  for (const json& i : at(s, "incidents")) {
+    events.emplace_back(i["from_s"].get<double>(), -1);
+    if (!i["to_s"].is_null()) events.emplace_back(i["to_s"].get<double>(), +1);
+  }
+  std::sort(events.begin(), events.end());
+  constexpr int kBatches = 20;
+  const double batch = (end - start) / kBatches;
+  std::vector<std::vector<double>> time_at(kBatches, std::vector<double>(5, 0.0));
+  // Adds [from, to) at level `level` of up replicas, split over the batches.
+  auto add = [&](double from, double to, int level) {
+    from = std::max(from, start);
+    to = std::min(to, end);
+    while (from < to) {
+      const int b = std::min(kBatches - 1, static_cast<int>((from - start) / batch));
+      const double b_end = b == kBatches - 1 ? end : start + (b + 1) * batch;
+      const double e = std::min(to, b_end);
+      time_at[b][level] += e - from;
+      from = e;
+    }
+  };
+  int up = 4;
+  double t = 0;
+  for (const auto& [when, d] : events) {
+    add(t, when, up);
+    t = when;
+    up += d;
+  }
+  add(t, end, up);
+  const double p = 300.0 / 400.0;
+  const boost::math::binomial_distribution<double> binomial(4, p);
+  for (int k = 0; k <= 4; ++k) {
+    double mean = 0, sq = 0;
+    for (int b = 0; b < kBatches; ++b) {
+      const double f = time_at[b][k] / batch;
+      mean += f;
+      sq += f * f;
+    }
+    mean /= kBatches;
+    const double sd_of_mean = std::sqrt((sq / kBatches - mean * mean) / (kBatches - 1));
+    // Batch means of 50,000 s (125 cycles of each replica): 4 standard errors, and at least
+    // 0.002 so that a rare level (k = 0: 0.4%) does not get a tolerance of nearly nothing.
+    expect_near_theory("random crashes: fraction of time with " + std::to_string(k) + " of 4 up",
+                       "Binomial(4, mtbf / (mtbf + mttr))", boost::math::pdf(binomial, k), mean,
+                       std::max(4 * sd_of_mean, 0.002));
+  }
+}
+
+}  // namespace
+}  // namespace sdsim::testing
