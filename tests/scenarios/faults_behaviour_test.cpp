@@ -135,6 +135,71 @@ faults:
   EXPECT_EQ(num(s, "system.requests.outcomes.timed_out"), 550);
 }
 
+// A zone's crash takes every replica of every component in it down together (a failure
+// domain) and leaves the other zones alone.
+TEST(Faults, ZoneCrashTakesItsComponentsDownTogether) {
+  const SimRun run = run_yaml(R"(
+name: zone-crash
+seed: 12
+duration: 30s
+network:
+  zones: {east: [users, front], west: [back, side]}
+  links: [{between: [east, west], latency: 1ms}]
+clients:
+  - {name: users, target: front, arrival: {constant: 100/s}, timeout: 500ms}
+components:
+  - name: front
+    kind: service
+    workers: unlimited
+    service_time: const(1ms)
+    calls: [{to: side, timeout: 100ms}, {to: back, timeout: 100ms}]
+  - {name: back, kind: service, replicas: 2, workers: unlimited, service_time: const(1ms)}
+  - {name: side, kind: service, workers: unlimited, service_time: const(1ms)}
+faults:
+  - {name: west-down, random: {mtbf: 5s, mttr: 2s}, crash: {zone: west}}
+)",
+                              true);
+  const json& inc = at(run.summary, "incidents");
+  ASSERT_GT(inc.size(), 2u);
+  for (const json& i : inc) EXPECT_EQ(i["target"], "zone west");  // one process for the zone
+  // A failed request timed out on side (1 ms of work + 100 ms: 101 ms) or, when the zone went
+  // down just after side answered (1 + 1 + 1 ms), on back (104 ms). Nothing else: the zone's
+  // components fail together.
+  int errors = 0, at_side = 0;
+  for (const Logged& r : request_log(run)) {
+    if (r.outcome != "error") continue;
+    ++errors;
+    const double l = r.ended - r.issued;
+    const bool side = std::abs(l - 0.101) < 1e-6;
+    at_side += side;
+    EXPECT_TRUE(side || std::abs(l - 0.104) < 1e-6) << r.issued << " " << l;
+  }
+  EXPECT_GT(errors, 100);
+  EXPECT_GT(at_side, errors / 2);
+}
+
+// A slow node for the whole run: an M/M/1 whose service rate is divided by the factor.
+TEST(Faults, SlowNodeForTheWholeRunIsASlowerMM1) {
+  const json s = run_yaml(R"(
+name: slow-mm1
+seed: 13
+duration: 2000s
+warmup: 100s
+clients:
+  - {name: users, target: api, arrival: {poisson: 20/s}}
+components:
+  - {name: api, kind: service, workers: 1, service_time: exp(10ms)}
+faults:
+  - {name: slow, at: 0s, slow: api, factor: 3}
+)")
+                     .summary;
+  // mu = 100/s / 3, lambda = 20/s: rho = 0.6, mean sojourn 1 / (mu - lambda) = 75 ms. The
+  // M/M/1 mean's asymptotic sd over ~38,000 requests at rho 0.6 is about 1.9 ms.
+  expect_near_theory("slow x3 M/M/1 mean sojourn (ms)", "1 / (mu / 3 - lambda)", 75,
+                     num(s, "system.latency.ok.mean_ms"), 4 * 1.9);
+  EXPECT_NEAR(num(s, "components.api.utilisation"), 0.6, 0.02);
+}
+
 // Work in progress on a crashing replica is lost and counted; the replica restarts empty.
 TEST(Faults, CrashLosesQueuedAndInServiceWork) {
   const json s = run_yaml(R"(
