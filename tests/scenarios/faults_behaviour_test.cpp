@@ -325,6 +325,64 @@ TEST(Faults, PartitionFailingFastErrorsAtOnce) {
   EXPECT_GT(errors, 90);
 }
 
+// A one-way partition cuts one direction only: messages east -> west are lost. East's calls to
+// west never arrive; west's calls to east arrive and are served, but their replies (east ->
+// west) are lost: request-reply needs both directions, so both clients time out.
+TEST(Faults, OneWayPartitionCutsOneDirection) {
+  const SimRun run = run_yaml(R"(
+name: one-way
+seed: 14
+duration: 20s
+network:
+  zones: {east: [east-users, east-api], west: [west-users, west-api]}
+  links: [{name: wan, between: [east, west], latency: 5ms}]
+clients:
+  - {name: east-users, target: west-api, arrival: {constant: 10/s}, timeout: 1s}
+  - {name: west-users, target: east-api, arrival: {constant: 10/s}, timeout: 1s}
+components:
+  - {name: east-api, kind: service, workers: unlimited, service_time: const(1ms)}
+  - {name: west-api, kind: service, workers: unlimited, service_time: const(1ms)}
+faults:
+  - {name: cut, at: 5s, for: 10s, partition: [east, west], one_way: true}
+)",
+                              true);
+  int east_lost = 0, west_lost = 0;
+  for (const Logged& r : request_log(run)) {
+    if (r.outcome != "timed_out") continue;
+    ++(r.client == "east-users" ? east_lost : west_lost);
+  }
+  // 10 s x 10/s of each client in the window (a reply leaving east at 14.996 s is cut too).
+  EXPECT_EQ(east_lost, 100);
+  EXPECT_EQ(west_lost, 100);
+  // The difference is on the other side of the cut: east-api got every call, west-api none
+  // of those sent in the window.
+  EXPECT_EQ(num(run.summary, "components.east-api.arrivals"), 200);
+  EXPECT_EQ(num(run.summary, "components.west-api.arrivals"), 100);
+}
+
+// Random faults take any up and down laws: with constants the timeline is exact.
+TEST(Faults, RandomFaultWithConstantLawsIsPeriodic) {
+  const json s = run_yaml(R"(
+name: periodic
+duration: 60s
+clients:
+  - {name: users, target: api, arrival: {constant: 10/s}, timeout: 1s}
+components:
+  - {name: api, kind: service, workers: unlimited, service_time: const(1ms)}
+faults:
+  - {name: blink, random: {up: const(10s), down: const(5s)}, errors: api, probability: 100%}
+)")
+                     .summary;
+  const json& inc = at(s, "incidents");
+  ASSERT_GE(inc.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) {
+    EXPECT_DOUBLE_EQ(inc[k]["from_s"].get<double>(), 10.0 + 15.0 * k);
+    EXPECT_DOUBLE_EQ(inc[k]["to_s"].get<double>(), 15.0 + 15.0 * k);
+  }
+  // 4 windows of 5 s at 10/s, every call an error: 200 errors (the 5th window starts at 70 s).
+  EXPECT_EQ(num(s, "system.requests.outcomes.error"), 200);
+}
+
 // A latency spike adds its latency to every message on the link while it lasts, messages
 // already on the wire included.
 TEST(Faults, LatencySpikeDelaysMessagesOnTheLink) {
