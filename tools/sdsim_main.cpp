@@ -16,6 +16,7 @@
 #include "sim/config/scenario.hpp"
 #include "sim/engine/log.hpp"
 #include "sim/engine/simulation.hpp"
+#include "sim/metrics/slo.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/summary_table.hpp"
 
@@ -24,11 +25,13 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitRunFailed = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitSloMissed = 3;
 
 const char* kUsage = R"(sdsim - a discrete-event simulator for distributed systems (SimGrid engine)
 
 usage:
-  sdsim run FILE [--seed N] [--out DIR] [--quiet] [--log LEVEL] [--request-log FILE]
+  sdsim run FILE [--seed N] [--out DIR] [--quiet] [--check-slo] [--log LEVEL]
+                [--request-log FILE]
       Runs the scenario; writes DIR/summary.json, DIR/timeseries.csv and DIR/perf.json
       (default DIR: out/<scenario name>) and prints a summary table.
   sdsim validate FILE
@@ -39,6 +42,7 @@ options:
   --seed N      use seed N instead of the scenario's `seed`
   --out DIR     where to write results (created if missing)
   --quiet       print nothing on success (errors still go to stderr)
+  --check-slo   exit with 3 when the scenario's `slo` is missed (for CI gates)
   --log LEVEL   trace, debug, info, warn (default), error, off; or set SDSIM_LOG
   --request-log FILE
                 writes one CSV line per request (client, id, issue and end time as exact
@@ -48,6 +52,7 @@ exit codes:
   0  success
   1  the run failed (cannot write results, or the simulation deadlocked: an sdsim bug)
   2  bad input: a usage error or an invalid scenario (messages give file:line:column)
+  3  with --check-slo: the run completed and its results are written, but the SLO was missed
 )";
 
 struct Args {
@@ -56,6 +61,7 @@ struct Args {
   std::optional<std::uint64_t> seed;
   std::optional<std::string> out;
   bool quiet = false;
+  bool check_slo = false;
   std::string log_level;
   std::optional<std::string> request_log;
 };
@@ -96,6 +102,8 @@ std::optional<int> parse_args(int argc, char** argv, Args& a) {
       return kExitOk;
     } else if (s == "--quiet" || s == "-q") {
       a.quiet = true;
+    } else if (s == "--check-slo") {
+      a.check_slo = true;
     } else if (s == "--seed") {
       auto v = value("--seed");
       std::uint64_t n = 0;
@@ -129,8 +137,9 @@ std::optional<int> parse_args(int argc, char** argv, Args& a) {
   if (a.command != "run" && a.command != "validate")
     return usage_error("unknown command '" + a.command + "' (expected run or validate)");
   if (a.file.empty()) return usage_error(a.command + " needs a scenario FILE");
-  if (a.command == "validate" && (a.seed || a.out || a.request_log))
-    return usage_error("validate takes no --seed, --out or --request-log (it runs nothing)");
+  if (a.command == "validate" && (a.seed || a.out || a.request_log || a.check_slo))
+    return usage_error(
+        "validate takes no --seed, --out, --request-log or --check-slo (it runs nothing)");
   return std::nullopt;
 }
 
@@ -206,6 +215,16 @@ int run(const Args& a) {
   if (result.deadlock) {
     std::cerr << "sdsim: SimGrid reported a deadlock: this is a bug in sdsim, please report it\n";
     return kExitRunFailed;
+  }
+  if (a.check_slo) {
+    if (!result.summary.contains("slo")) {
+      std::cerr << "sdsim: --check-slo: the scenario has no `slo` to check\n";
+      return kExitBadInput;
+    }
+    if (!sdsim::SloTracker::met(result.summary["slo"])) {
+      std::cerr << "sdsim: the SLO was missed (summary.json: slo)\n";
+      return kExitSloMissed;
+    }
   }
   return kExitOk;
 }

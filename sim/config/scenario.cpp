@@ -234,6 +234,40 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
                                "; use a longer window");
   if (auto d = top.quantity("drain", Dimension::kTime)) s.drain = *d;
 
+  if (top.has("slo")) {
+    MapReader slo(top.get("slo"), "slo", diag);
+    if (slo.has("availability")) {
+      if (auto a = slo.quantity("availability", Dimension::kFraction)) {
+        if (*a <= 0 || *a > 1)
+          slo.error_at("availability", "availability must be in (0, 100%]");
+        else
+          s.slo.availability = *a;
+      }
+    }
+    if (slo.has("latency")) {
+      MapReader lat(slo.get("latency"), "slo.latency", diag);
+      auto target = [&](const char* key, std::optional<Seconds>& out) {
+        if (auto v = lat.quantity(key, Dimension::kTime)) {
+          if (*v <= 0)
+            lat.error_at(key, std::string(key) + " must be > 0");
+          else
+            out = *v;
+        }
+      };
+      target("p50", s.slo.p50);
+      target("p99", s.slo.p99);
+      target("p99.9", s.slo.p999);
+      if (lat.ok() && !lat.has("p50") && !lat.has("p99") && !lat.has("p99.9"))
+        lat.error(lat.mark(), "expected at least one percentile target: p50, p99 or p99.9");
+      lat.finish();
+    }
+    if (slo.ok() && !slo.has("availability") && !slo.has("latency"))
+      slo.error(slo.mark(),
+                "expected an availability target, latency targets, or both, such as "
+                "{latency: {p99: 300ms}, availability: 99.9%}");
+    slo.finish();
+  }
+
   NetworkMembers zone_members;
   if (top.has("network")) {
     MapReader net(top.get("network"), "network", diag);

@@ -12,6 +12,7 @@
 #include "sim/core/units.hpp"
 #include "sim/engine/fault_config.hpp"
 #include "sim/engine/network_config.hpp"
+#include "sim/metrics/slo.hpp"
 #include "sim/registry/component.hpp"
 
 namespace sdsim {
@@ -30,6 +31,7 @@ struct Scenario {
   std::optional<Seconds> drain;  // drain limit; default: see drain_limit()
   NetworkConfig network;
   FaultConfig faults;
+  SloConfig slo;
   std::vector<std::unique_ptr<ComponentConfig>> clients;
   std::vector<std::unique_ptr<ComponentConfig>> components;
 

@@ -101,6 +101,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   Cpu cpu(calendar);
   MetricsHub metrics(calendar, scenario.warmup, scenario.window, options.timeseries);
   metrics.set_request_log(options.request_log);
+  metrics.set_slo(scenario.slo);
   RunControl control(calendar, metrics, cpu, network, scenario.duration, scenario.requests,
                      [&scenario](Seconds issue_time) { return scenario.drain_limit(issue_time); });
   SimContext ctx{calendar, network, cpu,      platform, messages,
@@ -200,6 +201,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   s["clients"] = measured["clients"];
   s["components"] = measured["components"];
   s["incidents"] = measured["incidents"];
+  if (measured.contains("slo")) s["slo"] = measured["slo"];
   s["warnings"] = warnings;
   return result;
 }

@@ -55,6 +55,10 @@ MetricsHub::IncidentId MetricsHub::begin_incident(std::string kind, std::string 
 
 void MetricsHub::end_incident(IncidentId id, Seconds at) { incidents_[id].to = at; }
 
+void MetricsHub::set_slo(const SloConfig& slo) {
+  if (!slo.empty()) slo_.emplace(slo);
+}
+
 void MetricsHub::start() {
   if (out_) *out_ << "window_start_s,window_end_s,scope,metric,value\n";
   calendar_.at(window_, this, kTagWindow);
@@ -97,6 +101,26 @@ void MetricsHub::mark_issue_stop(Seconds t) {
 
 void MetricsHub::close_window(Seconds end) {
   const Seconds start = window_start_;
+  // The SLO judges the system scope's window: read its figures as they are emitted.
+  struct SystemWindow {
+    double availability = kNoValue, p50 = kNoValue, p99 = kNoValue, p999 = kNoValue;
+  } sys;
+  auto capture = [&sys](std::string_view metric, double v) {
+    if (metric == "availability") sys.availability = v;
+    if (metric == "latency_p50_ms") sys.p50 = v;
+    if (metric == "latency_p99_ms") sys.p99 = v;
+    if (metric == "latency_p999_ms") sys.p999 = v;
+  };
+  auto judge = [&](auto&& emit) {
+    if (!slo_ || std::isnan(sys.availability)) return;
+    auto seconds = [](double ms) {
+      return std::isnan(ms) ? std::optional<double>() : std::optional<double>(ms / 1e3);
+    };
+    const bool counted = clock_.contains(start) && end <= clock_.stop;
+    slo_->window(counted, 1, sys.availability, seconds(sys.p50), seconds(sys.p99),
+                 seconds(sys.p999), emit);
+  };
+  RequestScope& system = *system_window_;
   if (out_) {
     char prefix[64];
     std::snprintf(prefix, sizeof prefix, "%.9g,%.9g,", start, end);
@@ -107,9 +131,13 @@ void MetricsHub::close_window(Seconds end) {
         *out_ << '\n';
       };
     };
-    RequestScope& system = *system_window_;
     for (auto& c : clients_) system.add_window_of(c);
-    system.close_window(end - start, emitter("system"));
+    auto system_rows = emitter("system");
+    system.close_window(end - start, [&](std::string_view metric, double v) {
+      system_rows(metric, v);
+      capture(metric, v);
+    });
+    judge(emitter("slo"));
     for (auto& c : clients_) c.close_window(end - start, emitter("client/" + c.name()));
     for (auto& [client, c] : classes_)
       c.close_window(end - start, emitter("class/" + client + "/" + c.name()));
@@ -125,6 +153,11 @@ void MetricsHub::close_window(Seconds end) {
     }
   } else {
     auto ignore = [](std::string_view, double) {};
+    if (slo_) {
+      for (auto& c : clients_) system.add_window_of(c);
+      system.close_window(end - start, capture);
+      judge(ignore);
+    }
     for (auto& c : clients_) c.close_window(end - start, ignore);
     for (auto& [client, c] : classes_) c.close_window(end - start, ignore);
     for (auto& s : stations_) s.close_window(start, end, ignore);
@@ -184,10 +217,12 @@ nlohmann::json MetricsHub::summary() const {
                          {"target", i.target},
                          {"from_s", i.from},
                          {"to_s", i.to < 0 ? json(nullptr) : json(i.to)}});
-  return json{{"system", system.summary_json(len)},
-              {"clients", clients},
-              {"components", components},
-              {"incidents", incidents}};
+  json out{{"system", system.summary_json(len)},
+           {"clients", clients},
+           {"components", components},
+           {"incidents", incidents}};
+  if (slo_) out["slo"] = slo_->summary(out["system"]);
+  return out;
 }
 
 }  // namespace sdsim

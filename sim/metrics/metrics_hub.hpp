@@ -5,6 +5,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "sim/engine/calendar.hpp"
 #include "sim/metrics/measure_clock.hpp"
 #include "sim/metrics/request_scope.hpp"
+#include "sim/metrics/slo.hpp"
 #include "sim/metrics/station_stats.hpp"
 
 namespace sdsim {
@@ -31,6 +33,9 @@ class MetricsHub final : public EventTarget {
   // Every client scope (now and later) logs each request's end to `log` (see RequestScope).
   void set_request_log(std::ostream* log);
   StationStats& add_station(const std::string& name, StationShape shape);
+  // Judges the system scope against `slo` per window (timeseries scope `slo`) and overall
+  // (summary `slo`). Before start().
+  void set_slo(const SloConfig& slo);
 
   // Incidents: the windows of faults and traffic shocks (issue "Chaos in simulation"). Each
   // is listed in summary.json (`incidents`: kind, name, target, from_s, to_s; to_s null while
@@ -80,6 +85,7 @@ class MetricsHub final : public EventTarget {
   };
   std::vector<Incident> incidents_;
   std::unique_ptr<RequestScope> system_window_;
+  std::optional<SloTracker> slo_;
   Seconds window_start_ = 0;
   Seconds interval_end_ = 0;
   std::uint64_t windows_ = 0;

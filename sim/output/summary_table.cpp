@@ -79,6 +79,25 @@ std::string format_summary_table(const nlohmann::json& j) {
         << num(c["local"]["ratio"], "%.3f") << ", residence "
         << num(c["residence"]["ratio"], "%.3f") << "\n";
   }
+  if (j.contains("incidents") && !j["incidents"].empty())
+    out << "\nincidents: " << j["incidents"].size()
+        << " fault and shock windows (summary.json: incidents)\n";
+  if (j.contains("slo")) {
+    const auto& slo = j["slo"];
+    out << "\nSLO " << (slo["met"].get<bool>() ? "met" : "MISSED") << ":";
+    if (slo.contains("availability")) {
+      const auto& a = slo["availability"];
+      out << " availability " << num(a["measured"], "%.5f") << " (target "
+          << num(a["target"], "%.5f") << ")";
+    }
+    if (slo.contains("latency"))
+      for (const auto& [p, l] : slo["latency"].items())
+        out << ", " << p << " " << num(l["measured_ms"], "%.4g") << " ms (target "
+            << num(l["target_ms"], "%.4g") << ")";
+    const auto& w = slo["windows"];
+    out << "; windows met " << w["met"].get<std::uint64_t>() << "/"
+        << w["judged"].get<std::uint64_t>() << "\n";
+  }
   for (const auto& w : j["warnings"]) out << "\nwarning: " << w.get<std::string>() << "\n";
   return out.str();
 }

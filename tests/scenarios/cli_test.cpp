@@ -271,6 +271,32 @@ TEST(Cli, RunOnBadFileExitsTwoAndWritesNothing) {
   EXPECT_FALSE(fs::exists(out)) << "nothing is written for a rejected scenario";
 }
 
+// --check-slo: exit 3 when the scenario's SLO is missed, 0 when met, with results written
+// either way. M/M/1 at rho 0.9 with E[S] = 10 ms (mm1.yaml): p99 = ln(100) x 100 ms = 460 ms.
+TEST(Cli, CheckSloExitsThreeWhenMissed) {
+  ScratchDir dir;
+  const std::string base = read_all(short_mm1(dir.path()));
+  auto run = [&](const std::string& label, const std::string& slo) {
+    write_all(dir.path() / (label + ".yaml"), base + slo);
+    return run_cli({"run", (dir.path() / (label + ".yaml")).string(), "--out",
+                    (dir.path() / label).string(), "--quiet", "--check-slo"},
+                   dir.path());
+  };
+  const CliResult met = run("met", "slo: {latency: {p99: 1s}, availability: 99%}\n");
+  EXPECT_EQ(met.exit_code, 0) << show(met);
+  const CliResult missed = run("missed", "slo: {latency: {p99: 200ms}}\n");
+  EXPECT_EQ(missed.exit_code, 3) << show(missed);
+  EXPECT_NE(missed.err.find("SLO was missed"), std::string::npos) << show(missed);
+  const nlohmann::json s = nlohmann::json::parse(read_all(dir.path() / "missed" / "summary.json"));
+  EXPECT_FALSE(s["slo"]["met"].get<bool>());
+  EXPECT_FALSE(s["slo"]["latency"]["p99"]["met"].get<bool>());
+  EXPECT_GT(s["slo"]["windows"]["missed"].get<int>(), 0);
+  const CliResult none = run_cli({"run", source_path("scenarios/examples/mm1.yaml"), "--out",
+                                  (dir.path() / "none").string(), "--quiet", "--check-slo"},
+                                 dir.path());
+  EXPECT_EQ(none.exit_code, 2) << "no slo to check: " << show(none);
+}
+
 // One SimGrid engine per process: the determinism check needs separate processes.
 TEST(Cli, DeterminismAcrossProcesses) {
   ScratchDir dir;
