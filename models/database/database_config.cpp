@@ -36,15 +36,8 @@ void parse_replication(MapReader& r, DatabaseConfig& c, bool* mode_given) {
     c.replication =
         *mode == "sync" ? DatabaseConfig::Replication::kSync : DatabaseConfig::Replication::kAsync;
   }
-  if (m.has("lag")) {
-    c.lag = m.distribution("lag", Dimension::kTime);
-    // Every law but normal() and const() is >= 0 by construction; a const(-x) or a normal
-    // resampled below 0 cannot be, so the least value is checked here.
-    if (c.lag && c.lag->quantile(0) < 0) {
-      m.error_at("lag", "replication.lag: a lag cannot be negative (" + c.lag->describe() + ")");
-      c.lag = nullptr;
-    }
-  }
+  // Time laws are >= 0 by construction (the distribution parser rejects negative arguments).
+  if (m.has("lag")) c.lag = m.distribution("lag", Dimension::kTime);
   m.finish();
 }
 
@@ -74,8 +67,8 @@ std::unique_ptr<ComponentConfig> parse_database(MapReader& r) {
       auto n = q.integer(key, 1, 1000);
       if (!n) continue;
       if (*n > c->replicas) {
-        q.error_at(key, std::string("quorum.") + key + ": " + std::to_string(*n) +
-                            " is more than replicas (" + std::to_string(c->replicas) +
+        q.error_at(key, std::string(key) + ": " + std::to_string(*n) + " is more than replicas (" +
+                            std::to_string(c->replicas) +
                             "): a quorum counts replicas of one shard, the primary included");
         continue;
       }
