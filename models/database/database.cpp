@@ -44,6 +44,8 @@ Database::Database(const DatabaseConfig& config, SimContext& ctx)
       lag_rng_(ctx.stream(config.name, "lag")),
       quorum_rng_(ctx.stream(config.name, "quorum")),
       cpu_sharing_(config.station.cpu_sharing()),
+      placement_(static_cast<std::size_t>(config.shards), static_cast<std::size_t>(config.replicas),
+                 config.read_policy),
       shards_(static_cast<std::size_t>(config.shards)) {
   counters_.reads = stats_.add_counter("reads");
   counters_.writes = stats_.add_counter("writes");
@@ -66,28 +68,13 @@ Database::Database(const DatabaseConfig& config, SimContext& ctx)
   }
 }
 
-std::size_t Database::shard_of(std::uint64_t key) const {
-  return config_.shards == 1 ? 0 : mix64(key) % static_cast<std::uint64_t>(config_.shards);
-}
-
 std::size_t Database::pick_replica(const Message& m, RandomStream& rng) const {
-  return pick_replica_in_shard(m, shard_of(m.key), rng);
+  return placement_.pick(m.op, placement_.shard_of(m.key), rng);
 }
 
 std::size_t Database::pick_replica_in_shard(const Message& m, std::size_t shard,
                                             RandomStream& rng) const {
-  const auto n = static_cast<std::size_t>(config_.replicas);
-  const std::size_t primary = shard * n;
-  if (m.op == Op::kWrite || n == 1) return primary;
-  switch (config_.read_policy) {
-    case DatabaseConfig::ReadPolicy::kPrimary:
-      return primary;
-    case DatabaseConfig::ReadPolicy::kReplicas:
-      return primary + 1 + static_cast<std::size_t>(rng.below(n - 1));
-    case DatabaseConfig::ReadPolicy::kAny:
-      break;
-  }
-  return primary + static_cast<std::size_t>(rng.below(n));
+  return placement_.pick(m.op, shard, rng);
 }
 
 DatabaseReplica::DatabaseReplica(Database& db, Host& host, std::size_t shard, std::size_t index)

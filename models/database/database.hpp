@@ -98,8 +98,6 @@ class Database final : public Component {
   std::size_t shard_count() const override { return config_.shards; }
   std::size_t pick_replica_in_shard(const Message& m, std::size_t shard,
                                     RandomStream& rng) const override;
-  // The shard of `key`: a stable hash (mix64), so placement does not depend on the platform.
-  std::size_t shard_of(std::uint64_t key) const;
 
  private:
   friend class DatabaseReplica;
@@ -120,6 +118,7 @@ class Database final : public Component {
   RandomStream lag_rng_;
   RandomStream quorum_rng_;  // which replicas a quorum read asks
   bool cpu_sharing_;
+  ReplicaPlacement placement_;
   std::vector<Shard> shards_;
   std::vector<std::unique_ptr<DatabaseReplica>> replicas_;  // shard s, replica j: s * N + j
   std::unordered_set<const Node*> peers_;

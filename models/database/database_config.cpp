@@ -50,10 +50,10 @@ std::unique_ptr<ComponentConfig> parse_database(MapReader& r) {
   parse_station_keys(r, c->station);
   parse_service_time(r, *c);
   if (auto p = r.choice("read_policy", {"primary", "replicas", "any"})) {
-    c->read_policy = *p == "primary"    ? DatabaseConfig::ReadPolicy::kPrimary
-                     : *p == "replicas" ? DatabaseConfig::ReadPolicy::kReplicas
-                                        : DatabaseConfig::ReadPolicy::kAny;
-    if (c->read_policy == DatabaseConfig::ReadPolicy::kReplicas && c->replicas < 2)
+    c->read_policy = *p == "primary"    ? ReadPolicy::kPrimary
+                     : *p == "replicas" ? ReadPolicy::kReplicas
+                                        : ReadPolicy::kAny;
+    if (c->read_policy == ReadPolicy::kReplicas && c->replicas < 2)
       r.error_at("read_policy",
                  "read_policy: replicas needs replicas >= 2 (a replica other than the primary)");
   }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "models/common/station_keys.hpp"
+#include "models/database/replica_placement.hpp"
 #include "sim/config/map_reader.hpp"
 #include "sim/dist/distribution.hpp"
 #include "sim/registry/component.hpp"
@@ -15,11 +16,6 @@
 namespace sdsim {
 
 struct DatabaseConfig final : ComponentConfig {
-  enum class ReadPolicy {
-    kPrimary,   // every read at the primary (replica 0 of its shard)
-    kReplicas,  // uniformly over the replicas other than the primary
-    kAny,       // uniformly over all replicas of the shard
-  };
   enum class Replication {
     kAsync,  // the primary acknowledges a write alone; replica j applies it after `lag`
     kSync,   // replicated by messages; acknowledged after write_quorum replicas applied it
