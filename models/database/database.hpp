@@ -124,7 +124,8 @@ class Database final : public Component {
   std::unordered_set<const Node*> peers_;
   struct Counters {
     StationStats::CounterId reads, writes, stale_reads, replica_reads, reads_served, lag;
-    std::vector<StationStats::CounterId> reads_at, writes_at;  // per host (at most kPerHost)
+    std::vector<StationStats::CounterId> reads_at,
+        writes_at;  // per host (the first kPerHostCounters)
   } counters_;
 };
 
