@@ -1,6 +1,7 @@
 #include "models/service/service_config.hpp"
 
 #include <algorithm>
+#include "models/common/station_keys.hpp"
 #include "models/service/service.hpp"
 
 #include "sim/core/text.hpp"
@@ -16,34 +17,11 @@ ServiceConfig::Mode ServiceConfig::mode() const {
 std::unique_ptr<ComponentConfig> parse_service(MapReader& r) {
   auto c = std::make_unique<ServiceConfig>();
   if (auto n = r.integer("replicas", 1, 100000)) c->replicas = static_cast<int>(*n);
-  if (r.has("workers")) {
-    const YAML::Node w = r.get("workers");
-    std::int64_t n = 0;
-    if (w.IsScalar() && w.Scalar() == "unlimited") {
-      c->workers = 0;
-    } else if (!w.IsScalar() || !parse_whole_number(w.Scalar(), &n)) {
-      r.error(mark_of(w),
-              "workers: expected a whole number or 'unlimited', found " +
-                  (w.IsScalar() ? "'" + w.Scalar() + "'" : std::string("a collection")));
-    } else if (auto v = r.integer("workers", 1, 1'000'000)) {
-      c->workers = static_cast<int>(*v);
-    }
-  }
-  if (auto n = r.integer("cores", 1, 100000)) c->cores = static_cast<int>(*n);
-  if (r.has("queue")) {
-    MapReader q(r.get("queue"), r.context() + ".queue", r.diag());
-    if (q.has("capacity")) {
-      const YAML::Node cap = q.get("capacity");
-      if (!(cap.IsScalar() && cap.Scalar() == "unbounded"))
-        if (auto n = q.integer("capacity", 0, std::numeric_limits<std::int32_t>::max()))
-          c->queue_capacity = *n;
-    }
-    q.choice("discipline", {"fifo"});
-    q.finish();
-    if (c->workers == 0 && c->queue_capacity)
-      r.error(r.mark_of_key("queue"),
-              "a queue has no use with workers: unlimited (nobody ever waits)");
-  }
+  StationKeys keys;
+  parse_station_keys(r, keys);
+  c->workers = keys.workers;
+  c->cores = keys.cores;
+  c->queue_capacity = keys.queue_capacity;
   c->service_time = r.distribution("service_time", Dimension::kTime, true);
   if (r.has("calls")) c->calls = parse_call_plan(r.get("calls"), r.context() + ".calls", r.diag());
   if (auto a = r.boolean("async")) c->async = *a;

@@ -1,0 +1,41 @@
+#include "models/common/station_keys.hpp"
+
+#include <limits>
+#include <string>
+
+#include "sim/core/text.hpp"
+
+namespace sdsim {
+
+void parse_station_keys(MapReader& r, StationKeys& out) {
+  if (r.has("workers")) {
+    const YAML::Node w = r.get("workers");
+    std::int64_t n = 0;
+    if (w.IsScalar() && w.Scalar() == "unlimited") {
+      out.workers = 0;
+    } else if (!w.IsScalar() || !parse_whole_number(w.Scalar(), &n)) {
+      r.error(mark_of(w),
+              "workers: expected a whole number or 'unlimited', found " +
+                  (w.IsScalar() ? "'" + w.Scalar() + "'" : std::string("a collection")));
+    } else if (auto v = r.integer("workers", 1, 1'000'000)) {
+      out.workers = static_cast<int>(*v);
+    }
+  }
+  if (auto n = r.integer("cores", 1, 100000)) out.cores = static_cast<int>(*n);
+  if (r.has("queue")) {
+    MapReader q(r.get("queue"), r.context() + ".queue", r.diag());
+    if (q.has("capacity")) {
+      const YAML::Node cap = q.get("capacity");
+      if (!(cap.IsScalar() && cap.Scalar() == "unbounded"))
+        if (auto n = q.integer("capacity", 0, std::numeric_limits<std::int32_t>::max()))
+          out.queue_capacity = *n;
+    }
+    q.choice("discipline", {"fifo"});
+    q.finish();
+    if (out.workers == 0 && out.queue_capacity)
+      r.error(r.mark_of_key("queue"),
+              "a queue has no use with workers: unlimited (nobody ever waits)");
+  }
+}
+
+}  // namespace sdsim
