@@ -11,9 +11,10 @@ Cache::Cache(const CacheConfig& config, SimContext& ctx)
     : Component(config.name),
       config_(config),
       ctx_(ctx),
-      stats_(
-          ctx.metrics.add_station(config.name, StationShape{"cache", config.replicas, 0, 0, false,
-                                                            false, config.downstream.has_value()})),
+      stats_(ctx.metrics.add_station(
+          config.name,
+          StationShape{"cache", config.replicas, config.workers, config.workers,
+                       config.queue_capacity.has_value(), false, config.downstream.has_value()})),
       hit_time_rng_(ctx.stream(config.name, "hit_time")),
       ttl_rng_(ctx.stream(config.name, "ttl_jitter")),
       replica_rng_(ctx.stream(config.name, "replica")) {
@@ -75,16 +76,37 @@ Seconds CacheReplica::expiry(Seconds now) {
 
 void CacheReplica::on_call(Message& m) {
   Cache& c = cache_;
+  const CacheConfig& cfg = c.config_;
   const Seconds now = c.ctx_.calendar.now();
   c.stats_.arrived(now);
-  c.stats_.started(now, now, false);
+  if (cfg.workers == 0 || busy_ < cfg.workers) {
+    begin(&m, now, false);
+    return;
+  }
+  if (!cfg.queue_capacity || static_cast<std::int64_t>(queue_.size()) < *cfg.queue_capacity) {
+    queue_.push_back({&m, now});
+    c.stats_.queued(now);
+    return;
+  }
+  c.stats_.rejected(now, now);
+  m.status = Status::kRejected;
+  m.held_for = 0;
+  m.cache = CacheResult::kNone;
+  m.reply_route->send_reply(m, 0);
+}
+
+void CacheReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
+  Cache& c = cache_;
+  const Seconds now = c.ctx_.calendar.now();
+  ++busy_;
+  c.stats_.started(now, arrived_at, from_queue);
   const Seconds service = c.config_.hit_time ? c.config_.hit_time->sample(c.hit_time_rng_) : 0;
   if (service <= 0) {
-    lookup_done(&m, now, 0);
+    lookup_done(m, arrived_at, 0);
     return;
   }
   const std::uint32_t slot = lookups_.acquire();
-  lookups_[slot].value = {&m, now, service};
+  lookups_[slot].value = {m, arrived_at, service};
   c.ctx_.calendar.at(now + service, this, kLookupDone, pack_slot(slot, lookups_[slot].gen));
 }
 
@@ -106,13 +128,21 @@ void CacheReplica::on_event(std::uint32_t tag, void* data) {
 }
 
 void CacheReplica::lookup_done(Message* m, Seconds arrived_at, Seconds service) {
-  const Seconds now = cache_.ctx_.calendar.now();
-  cache_.stats_.finished(now, arrived_at, service);
+  Cache& c = cache_;
+  const Seconds now = c.ctx_.calendar.now();
+  c.stats_.finished(now, arrived_at, service);
+  --busy_;
   const Waiter w{m, arrived_at, now};
   if (m->op == Op::kWrite)
     write(w);
   else
     read(w);
+  // The next lookup starts after this one's reply or downstream call (same date).
+  if (!queue_.empty() && (c.config_.workers == 0 || busy_ < c.config_.workers)) {
+    const Queued next = queue_.front();
+    queue_.pop_front();
+    begin(next.message, next.arrived_at, true);
+  }
 }
 
 void CacheReplica::read(const Waiter& w) {

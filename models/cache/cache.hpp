@@ -12,10 +12,12 @@
 // write_through (write downstream, update the entry on the ack, reply), write_around (write
 // downstream, invalidate the entry, reply after the ack) or write_back (update the entry,
 // mark it dirty, reply at once; dirty entries go downstream every flush_interval and when
-// evicted). Lookups are not queued: every request is served at once (workers unlimited).
-// docs/models/cache.md.
+// evicted). Lookups take a worker (`workers`, default unlimited) for their hit_time and wait
+// in a FIFO room when none is free (rejected when it is full, like a service); a worker is
+// not held while a downstream call runs. docs/models/cache.md.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -57,6 +59,10 @@ class CacheReplica final : public Node {
     Seconds arrived_at = 0;
     Seconds service = 0;
   };
+  struct Queued {
+    Message* message;
+    Seconds arrived_at;
+  };
   enum class CallKind : std::uint8_t { kFetch, kWrite, kFlush };
   struct Call {
     CallKind kind = CallKind::kFetch;
@@ -66,6 +72,7 @@ class CacheReplica final : public Node {
   };
   enum Tag : std::uint32_t { kLookupDone = kFirstModelTag, kFlushTick };
 
+  void begin(Message* m, Seconds arrived_at, bool from_queue);
   void lookup_done(Message* m, Seconds arrived_at, Seconds service);
   void read(const Waiter& w);
   void write(const Waiter& w);
@@ -77,6 +84,8 @@ class CacheReplica final : public Node {
 
   Cache& cache_;
   CacheStore store_;
+  int busy_ = 0;  // workers doing a lookup
+  std::deque<Queued> queue_;
   SlotTable<Lookup> lookups_;
   SlotTable<Call> calls_;
   std::unordered_map<std::uint64_t, std::uint32_t> fetching_;  // key -> fetch call (coalesce)

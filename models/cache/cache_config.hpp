@@ -20,10 +20,12 @@ struct CacheConfig final : ComponentConfig {
   CachePolicyKind policy = CachePolicyKind::kLru;
   std::shared_ptr<const Distribution> hit_time;  // null: 0
   int replicas = 1;
-  std::optional<NameRef> downstream;  // read-through / write target
-  bool coalesce = true;               // with downstream
-  std::optional<Seconds> ttl;         // absent: never expires
-  double ttl_jitter = 0;              // fraction: ttl * (1 + U(-j, +j))
+  int workers = 0;                             // lookups at once per replica; 0 = unlimited
+  std::optional<std::int64_t> queue_capacity;  // waiting room per replica; absent = unbounded
+  std::optional<NameRef> downstream;           // read-through / write target
+  bool coalesce = true;                        // with downstream
+  std::optional<Seconds> ttl;                  // absent: never expires
+  double ttl_jitter = 0;                       // fraction: ttl * (1 + U(-j, +j))
   WritePolicy write_policy = WritePolicy::kWriteThrough;
   Seconds flush_interval = 1;  // write_back
 

@@ -213,5 +213,26 @@ components:
   EXPECT_EQ(num(s, "components.cache.cache.misses"), 100);
 }
 
+TEST(CacheBehaviour, BoundedWorkersQueueAndRejectLikeAService) {
+  // Constant arrivals every 6.67 ms; one worker, 10 ms per lookup, no waiting room: every
+  // other request finds the worker busy and is rejected.
+  const json s = run_yaml(R"(
+name: cache-workers
+duration: 60s
+clients:
+  - {name: users, target: cache, arrival: {constant: 150/s}, keys: {count: 10}}
+components:
+  - {name: cache, kind: cache, capacity: 10, workers: 1, queue: {capacity: 0}, hit_time: 10ms}
+)")
+                     .summary;
+  const double n = num(s, "system.requests.issued");
+  EXPECT_NEAR(num(s, "system.requests.outcomes.rejected"), n / 2, 1);
+  EXPECT_EQ(num(s, "components.cache.rejected"), num(s, "system.requests.outcomes.rejected"));
+  // Rejected requests are neither hits nor misses.
+  EXPECT_EQ(num(s, "components.cache.cache.hits") + num(s, "components.cache.cache.misses"),
+            num(s, "system.requests.outcomes.ok"));
+  EXPECT_NEAR(num(s, "components.cache.utilisation"), 0.75, 0.01);
+}
+
 }  // namespace
 }  // namespace sdsim::testing
