@@ -167,12 +167,12 @@ void CacheReplica::read(const Waiter& w) {
     auto it = fetching_.find(key);
     if (it != fetching_.end()) {
       c.stats_.count(c.counters_.coalesced, w.arrived_at);
-      calls_[it->second].value.waiters.push_back(w);
+      calls_[it->second].value.add(w);
       return;
     }
   }
   const std::uint32_t call = call_downstream(CallKind::kFetch, w.message, key);
-  calls_[call].value.waiters.push_back(w);
+  calls_[call].value.add(w);
   if (c.config_.coalesce) fetching_.emplace(key, call);
 }
 
@@ -201,7 +201,7 @@ void CacheReplica::write(const Waiter& w) {
       break;
   }
   const std::uint32_t call = call_downstream(CallKind::kWrite, w.message, key);
-  calls_[call].value.waiters.push_back(w);
+  calls_[call].value.add(w);
 }
 
 std::uint32_t CacheReplica::call_downstream(CallKind kind, const Message* parent,
@@ -267,23 +267,21 @@ void CacheReplica::on_reply(Message& m) {
     case CallKind::kFetch: {
       auto it = fetching_.find(call.key);
       if (it != fetching_.end() && it->second == slot) fetching_.erase(it);
-      if (ok && !call.waiters.empty())
-        absorb(store_.fill_if_absent(call.key, expiry(now)), call.waiters.front().arrived_at);
+      if (ok) absorb(store_.fill_if_absent(call.key, expiry(now)), call.first.arrived_at);
       result = CacheResult::kMiss;
       break;
     }
     case CallKind::kWrite:
-      if (ok && c.config_.write_policy == CacheConfig::WritePolicy::kWriteThrough &&
-          !call.waiters.empty())
-        absorb(store_.write(call.key, expiry(now), false), call.waiters.front().arrived_at);
+      if (ok && c.config_.write_policy == CacheConfig::WritePolicy::kWriteThrough)
+        absorb(store_.write(call.key, expiry(now), false), call.first.arrived_at);
       break;
   }
+  // The network share goes to the request that made the call; coalesced ones only waited.
   const Seconds network = (now - call.sent_at) - held;
-  bool first = true;
-  for (const Waiter& w : call.waiters) {
-    // The network share goes to the request that made the call; coalesced ones only waited.
-    c.stats_.downstream_done(w.arrived_at, now - w.waiting_since, first ? network : 0);
-    first = false;
+  c.stats_.downstream_done(call.first.arrived_at, now - call.first.waiting_since, network);
+  reply(call.first, status, result);
+  for (const Waiter& w : call.more) {
+    c.stats_.downstream_done(w.arrived_at, now - w.waiting_since, 0);
     reply(w, status, result);
   }
 }

@@ -68,7 +68,16 @@ class CacheReplica final : public Node {
     CallKind kind = CallKind::kFetch;
     std::uint64_t key = 0;
     Seconds sent_at = 0;
-    std::vector<Waiter> waiters;  // fetch: the misses waiting; write: the writer
+    // fetch: the misses waiting; write: the writer; flush: none. The first waiter is held
+    // inline so that only coalesced misses allocate.
+    Waiter first;
+    std::vector<Waiter> more;
+    void add(const Waiter& w) {
+      if (first.message == nullptr)
+        first = w;
+      else
+        more.push_back(w);
+    }
   };
   enum Tag : std::uint32_t { kLookupDone = kFirstModelTag, kFlushTick };
 

@@ -98,7 +98,7 @@ bool LfuPolicy::access(Key key) {
   if (it == cached_.end()) return false;
   order_.erase(it->second);
   const std::uint64_t count = perfect_ ? total : std::get<0>(it->second) + 1;
-  it->second = Rank{count, ++clock_, key};
+  it->second = Rank{count, std::get<1>(it->second), key};  // keeps its insertion order
   order_.insert(it->second);
   return true;
 }

@@ -7,7 +7,7 @@
 //   random       evicts an entry chosen uniformly at random     vector + hash map, O(1)
 //   lfu          evicts the entry with the fewest hits since    ordered set, O(log C)
 //                it was inserted (counts of cached entries only;
-//                a tie goes to the entry least recently used)
+//                a tie goes to the oldest entry: inserted first)
 //   perfect_lfu  exact access counts of every key ever seen;    hash map + ordered set,
 //                keeps the C most-counted keys (a newcomer is   O(log C); memory grows
 //                admitted only when its count beats the least   with the keys seen
@@ -121,7 +121,7 @@ class LfuPolicy final : public CachePolicy {
   std::optional<Key> victim() const;
 
  private:
-  // (count, last use, key): the set's first element is the victim.
+  // (count, insertion order, key): the set's first element is the victim.
   using Rank = std::tuple<std::uint64_t, std::uint64_t, Key>;
   bool perfect_;
   std::uint64_t clock_ = 0;

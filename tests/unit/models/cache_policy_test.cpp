@@ -49,7 +49,7 @@ TEST(ListPolicy, EraseFreesRoomWithoutEviction) {
   EXPECT_EQ(p.eviction_order(), (Keys{2, 3}));
 }
 
-TEST(LfuPolicy, EvictsTheFewestHitsAndTiesGoToTheLeastRecentlyUsed) {
+TEST(LfuPolicy, EvictsTheFewestHits) {
   LfuPolicy p(3, false);
   for (std::uint64_t k : {1, 2, 3}) p.insert(k);
   p.access(1);
@@ -60,8 +60,17 @@ TEST(LfuPolicy, EvictsTheFewestHitsAndTiesGoToTheLeastRecentlyUsed) {
   EXPECT_EQ(p.insert(4).evicted, 2u);
   // 4 has 0 hits (3 has 1), so it goes next.
   EXPECT_EQ(p.insert(5).evicted, 4u);
-  p.access(5);  // 5 -> 1 hit, used after 3: the tie (3 and 5 at 1 hit) evicts 3
+  p.access(5);  // 5 -> 1 hit: the tie (3 and 5 at 1 hit) evicts 3, inserted first
   EXPECT_EQ(p.insert(6).evicted, 3u);
+}
+
+TEST(LfuPolicy, TiesEvictTheOldestEntryNotTheLeastRecentlyUsed) {
+  LfuPolicy p(2, false);
+  p.insert(1);
+  p.insert(2);
+  p.access(2);
+  p.access(1);  // both 1 hit; 1 used last but inserted first
+  EXPECT_EQ(p.insert(3).evicted, 1u);
 }
 
 TEST(LfuPolicy, CountsOnlyHitsOfCachedEntries) {
