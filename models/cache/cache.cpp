@@ -1,0 +1,304 @@
+#include "models/cache/cache.hpp"
+
+#include "sim/engine/calendar.hpp"
+#include "sim/engine/network.hpp"
+#include "sim/engine/platform.hpp"
+#include "sim/metrics/metrics_hub.hpp"
+
+namespace sdsim {
+
+Cache::Cache(const CacheConfig& config, SimContext& ctx)
+    : Component(config.name),
+      config_(config),
+      ctx_(ctx),
+      stats_(ctx.metrics.add_station(
+          config.name,
+          StationShape{"cache", config.replicas, config.workers, config.workers,
+                       config.queue_capacity.has_value(), false, config.downstream.has_value()})),
+      hit_time_rng_(ctx.stream(config.name, "hit_time")),
+      ttl_rng_(ctx.stream(config.name, "ttl_jitter")),
+      replica_rng_(ctx.stream(config.name, "replica")) {
+  counters_.hits = stats_.add_counter("hits");
+  counters_.misses = stats_.add_counter("misses");
+  stats_.add_ratio("hit_ratio", {counters_.hits}, {counters_.hits, counters_.misses});
+  counters_.evictions = stats_.add_counter("evictions");
+  counters_.expirations = stats_.add_counter("expirations");
+  counters_.coalesced = stats_.add_counter("coalesced");
+  counters_.writes = stats_.add_counter("writes");
+  counters_.dirty_flushed = stats_.add_counter("dirty_flushed");
+  for (int i = 0; i < config.replicas; ++i) {
+    const std::string host_name = config.name + "[" + std::to_string(i) + "]";
+    Host& h = ctx.platform.add_host(host_name, 1);
+    replicas_.push_back(std::make_unique<CacheReplica>(
+        *this, h,
+        make_cache_policy(config.policy, static_cast<std::size_t>(config.capacity),
+                          ctx.stream(host_name, "eviction"))));
+  }
+}
+
+std::size_t Cache::pick_replica(const Message& m, RandomStream&) const {
+  const std::size_t n = replicas_.size();
+  return n == 1 ? 0 : static_cast<std::size_t>(mix64(m.key) % n);
+}
+
+void Cache::connect(const ComponentDirectory& directory) {
+  Component* d = config_.downstream ? &directory.get(config_.downstream->name) : nullptr;
+  for (auto& r : replicas_) r->connect(d);
+}
+
+void Cache::start() {
+  for (auto& r : replicas_) r->start();
+}
+
+CacheReplica::CacheReplica(Cache& cache, Host& host, std::unique_ptr<CachePolicy> policy)
+    : Node(host), cache_(cache), store_(std::move(policy)) {}
+
+void CacheReplica::connect(Component* downstream) {
+  downstream_ = downstream;
+  if (downstream_ == nullptr) return;
+  to_.assign(downstream_->replica_count(), nullptr);
+  back_.assign(downstream_->replica_count(), nullptr);
+}
+
+void CacheReplica::start() {
+  const CacheConfig& cfg = cache_.config_;
+  if (downstream_ != nullptr && cfg.write_policy == CacheConfig::WritePolicy::kWriteBack)
+    cache_.ctx_.calendar.after(cfg.flush_interval, this, kFlushTick);
+}
+
+Seconds CacheReplica::expiry(Seconds now) {
+  const CacheConfig& cfg = cache_.config_;
+  if (!cfg.ttl) return CacheStore::kNever;
+  if (cfg.ttl_jitter <= 0) return now + *cfg.ttl;
+  const double u = 2 * cache_.ttl_rng_.uniform01() - 1;
+  return now + *cfg.ttl * (1 + cfg.ttl_jitter * u);
+}
+
+void CacheReplica::on_call(Message& m) {
+  Cache& c = cache_;
+  const CacheConfig& cfg = c.config_;
+  const Seconds now = c.ctx_.calendar.now();
+  c.stats_.arrived(now);
+  if (cfg.workers == 0 || busy_ < cfg.workers) {
+    begin(&m, now, false);
+    return;
+  }
+  if (!cfg.queue_capacity || static_cast<std::int64_t>(queue_.size()) < *cfg.queue_capacity) {
+    queue_.push_back({&m, now});
+    c.stats_.queued(now);
+    return;
+  }
+  c.stats_.rejected(now, now);
+  m.status = Status::kRejected;
+  m.held_for = 0;
+  m.cache = CacheResult::kNone;
+  m.reply_route->send_reply(m, 0);
+}
+
+void CacheReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
+  Cache& c = cache_;
+  const Seconds now = c.ctx_.calendar.now();
+  ++busy_;
+  c.stats_.started(now, arrived_at, from_queue);
+  const Seconds service = c.config_.hit_time ? c.config_.hit_time->sample(c.hit_time_rng_) : 0;
+  if (service <= 0) {
+    lookup_done(m, arrived_at, 0);
+    return;
+  }
+  const std::uint32_t slot = lookups_.acquire();
+  lookups_[slot].value = {m, arrived_at, service};
+  c.ctx_.calendar.at(now + service, this, kLookupDone, pack_slot(slot, lookups_[slot].gen));
+}
+
+void CacheReplica::on_event(std::uint32_t tag, void* data) {
+  Cache& c = cache_;
+  if (tag == kLookupDone) {
+    const std::uint32_t slot = unpack_slot(data);
+    if (!lookups_.is_current(slot, unpack_gen(data))) return;
+    const Lookup l = lookups_[slot].value;
+    lookups_.release(slot);
+    lookup_done(l.message, l.arrived_at, l.service);
+    return;
+  }
+  if (tag == kFlushTick) {
+    const Seconds now = c.ctx_.calendar.now();
+    for (std::uint64_t key : store_.take_dirty()) flush(key, now);
+    c.ctx_.calendar.after(c.config_.flush_interval, this, kFlushTick);
+  }
+}
+
+void CacheReplica::lookup_done(Message* m, Seconds arrived_at, Seconds service) {
+  Cache& c = cache_;
+  const Seconds now = c.ctx_.calendar.now();
+  c.stats_.finished(now, arrived_at, service);
+  --busy_;
+  const Waiter w{m, arrived_at, now};
+  if (m->op == Op::kWrite)
+    write(w);
+  else
+    read(w);
+  // The next lookup starts after this one's reply or downstream call (same date).
+  if (!queue_.empty() && (c.config_.workers == 0 || busy_ < c.config_.workers)) {
+    const Queued next = queue_.front();
+    queue_.pop_front();
+    begin(next.message, next.arrived_at, true);
+  }
+}
+
+void CacheReplica::read(const Waiter& w) {
+  Cache& c = cache_;
+  const Seconds now = c.ctx_.calendar.now();
+  const std::uint64_t key = w.message->key;
+  const CacheStore::Lookup r = store_.read(key, now);
+  if (r == CacheStore::Lookup::kHit) {
+    c.stats_.count(c.counters_.hits, w.arrived_at);
+    reply(w, Status::kOk, CacheResult::kHit);
+    return;
+  }
+  c.stats_.count(c.counters_.misses, w.arrived_at);
+  if (r == CacheStore::Lookup::kExpired) c.stats_.count(c.counters_.expirations, w.arrived_at);
+  if (downstream_ == nullptr) {
+    // Cache-aside: the caller reads the database next; the entry is filled now.
+    absorb(store_.fill_if_absent(key, expiry(now)), w.arrived_at);
+    reply(w, Status::kOk, CacheResult::kMiss);
+    return;
+  }
+  if (c.config_.coalesce) {
+    auto it = fetching_.find(key);
+    if (it != fetching_.end()) {
+      c.stats_.count(c.counters_.coalesced, w.arrived_at);
+      calls_[it->second].value.add(w);
+      return;
+    }
+  }
+  const std::uint32_t call = call_downstream(CallKind::kFetch, w.message, key);
+  calls_[call].value.add(w);
+  if (c.config_.coalesce) fetching_.emplace(key, call);
+}
+
+void CacheReplica::write(const Waiter& w) {
+  Cache& c = cache_;
+  const Seconds now = c.ctx_.calendar.now();
+  const std::uint64_t key = w.message->key;
+  c.stats_.count(c.counters_.writes, w.arrived_at);
+  if (downstream_ == nullptr) {
+    absorb(store_.write(key, expiry(now), false), w.arrived_at);
+    reply(w, Status::kOk, CacheResult::kNone);
+    return;
+  }
+  switch (c.config_.write_policy) {
+    case CacheConfig::WritePolicy::kWriteBack: {
+      const CacheStore::Fill f = store_.write(key, expiry(now), true);
+      absorb(f, w.arrived_at);
+      if (!f.admitted) flush(key, w.arrived_at);  // not cached (perfect_lfu): write it now
+      reply(w, Status::kOk, CacheResult::kNone);
+      return;
+    }
+    case CacheConfig::WritePolicy::kWriteAround:
+      store_.invalidate(key);
+      break;
+    case CacheConfig::WritePolicy::kWriteThrough:
+      break;
+  }
+  const std::uint32_t call = call_downstream(CallKind::kWrite, w.message, key);
+  calls_[call].value.add(w);
+}
+
+std::uint32_t CacheReplica::call_downstream(CallKind kind, const Message* parent,
+                                            std::uint64_t key) {
+  SimContext& ctx = cache_.ctx_;
+  const Seconds now = ctx.calendar.now();
+  Message* m = ctx.messages.make();
+  m->request_id = parent != nullptr ? parent->request_id : 0;
+  m->issued_at = parent != nullptr ? parent->issued_at : now;
+  m->klass = parent != nullptr ? parent->klass : 0;
+  m->key = key;
+  m->op = kind == CallKind::kFetch ? Op::kRead : Op::kWrite;
+  m->request_bytes = 0;
+  m->response_bytes = 0;
+  const std::size_t r = downstream_->pick_replica(*m, cache_.replica_rng_);
+  if (to_[r] == nullptr) {
+    Node& callee = downstream_->replica(r);
+    to_[r] = &ctx.network.route(*this, callee);
+    back_[r] = &ctx.network.route(callee, *this);
+  }
+  const std::uint32_t slot = calls_.acquire();
+  Call& call = calls_[slot].value;
+  call.kind = kind;
+  call.key = key;
+  call.sent_at = now;
+  m->caller = this;
+  m->reply_route = back_[r];
+  m->caller_slot = slot;
+  m->caller_gen = calls_[slot].gen;
+  m->sent_at = now;
+  to_[r]->send_call(*m, m->request_bytes);
+  return slot;
+}
+
+void CacheReplica::absorb(const CacheStore::Fill& fill, Seconds at) {
+  if (!fill.evicted) return;
+  cache_.stats_.count(cache_.counters_.evictions, at);
+  if (fill.evicted->dirty) flush(fill.evicted->key, at);
+}
+
+void CacheReplica::flush(std::uint64_t key, Seconds at) {
+  cache_.stats_.count(cache_.counters_.dirty_flushed, at);
+  call_downstream(CallKind::kFlush, nullptr, key);
+}
+
+void CacheReplica::on_reply(Message& m) {
+  Cache& c = cache_;
+  SimContext& ctx = c.ctx_;
+  const Seconds now = ctx.calendar.now();
+  const std::uint32_t slot = m.caller_slot;
+  const bool current = calls_.is_current(slot, m.caller_gen);
+  const Status status = m.status;
+  const Seconds held = m.held_for;
+  ctx.messages.release(&m);
+  if (!current) return;
+  Call call = std::move(calls_[slot].value);
+  calls_.release(slot);
+  const bool ok = status == Status::kOk;
+  CacheResult result = CacheResult::kNone;
+  switch (call.kind) {
+    case CallKind::kFlush:
+      return;  // background work: nobody waits for it
+    case CallKind::kFetch: {
+      auto it = fetching_.find(call.key);
+      if (it != fetching_.end() && it->second == slot) fetching_.erase(it);
+      if (ok) absorb(store_.fill_if_absent(call.key, expiry(now)), call.first.arrived_at);
+      result = CacheResult::kMiss;
+      break;
+    }
+    case CallKind::kWrite:
+      if (ok && c.config_.write_policy == CacheConfig::WritePolicy::kWriteThrough)
+        absorb(store_.write(call.key, expiry(now), false), call.first.arrived_at);
+      break;
+  }
+  // The network share goes to the request that made the call; coalesced ones only waited.
+  const Seconds network = (now - call.sent_at) - held;
+  c.stats_.downstream_done(call.first.arrived_at, now - call.first.waiting_since, network);
+  reply(call.first, status, result);
+  for (const Waiter& w : call.more) {
+    c.stats_.downstream_done(w.arrived_at, now - w.waiting_since, 0);
+    reply(w, status, result);
+  }
+}
+
+void CacheReplica::reply(const Waiter& w, Status status, CacheResult result) {
+  const Seconds now = cache_.ctx_.calendar.now();
+  cache_.stats_.departed(now, w.arrived_at);
+  Message& m = *w.message;
+  m.status = status;
+  m.cache = result;
+  m.held_for = now - w.arrived_at;
+  m.reply_route->send_reply(m, m.response_bytes);
+}
+
+std::uint64_t CacheReplica::drop_all_state() {
+  fetching_.clear();
+  return store_.drop_all();
+}
+
+}  // namespace sdsim

@@ -1,0 +1,113 @@
+#include "models/cache/cache_config.hpp"
+
+#include <limits>
+
+#include "models/cache/cache.hpp"
+#include "sim/core/text.hpp"
+
+namespace sdsim {
+
+std::unique_ptr<ComponentConfig> parse_cache(MapReader& r) {
+  auto c = std::make_unique<CacheConfig>();
+  if (auto n = r.integer("capacity", 1, 100'000'000, true)) c->capacity = *n;
+  if (auto p = r.choice("policy", {"lru", "lfu", "perfect_lfu", "fifo", "random"})) {
+    c->policy = *p == "lfu"           ? CachePolicyKind::kLfu
+                : *p == "perfect_lfu" ? CachePolicyKind::kPerfectLfu
+                : *p == "fifo"        ? CachePolicyKind::kFifo
+                : *p == "random"      ? CachePolicyKind::kRandom
+                                      : CachePolicyKind::kLru;
+  }
+  if (r.has("hit_time")) c->hit_time = r.distribution("hit_time", Dimension::kTime);
+  if (auto n = r.integer("replicas", 1, 100000)) c->replicas = static_cast<int>(*n);
+  bool workers_unlimited = true;  // as far as is known (a bad value is reported once)
+  if (r.has("workers")) {
+    const YAML::Node w = r.get("workers");
+    std::int64_t n = 0;
+    if (w.IsScalar() && w.Scalar() == "unlimited") {
+      c->workers = 0;
+    } else if (workers_unlimited = false; !w.IsScalar() || !parse_whole_number(w.Scalar(), &n)) {
+      r.error(mark_of(w),
+              "workers: expected a whole number or 'unlimited', found " +
+                  (w.IsScalar() ? "'" + w.Scalar() + "'" : std::string("a collection")));
+    } else if (auto v = r.integer("workers", 1, 1'000'000)) {
+      c->workers = static_cast<int>(*v);
+    }
+  }
+  if (r.has("queue")) {
+    MapReader q(r.get("queue"), r.context() + ".queue", r.diag());
+    if (q.has("capacity")) {
+      const YAML::Node cap = q.get("capacity");
+      if (!(cap.IsScalar() && cap.Scalar() == "unbounded"))
+        if (auto n = q.integer("capacity", 0, std::numeric_limits<std::int32_t>::max()))
+          c->queue_capacity = *n;
+    }
+    q.choice("discipline", {"fifo"});
+    q.finish();
+    if (workers_unlimited)
+      r.error(r.mark_of_key("queue"),
+              "a queue has no use with workers: unlimited (nobody ever waits)");
+  }
+  if (auto d = r.string("downstream")) c->downstream = NameRef{*d, r.mark_of_value("downstream")};
+  if (auto b = r.boolean("coalesce")) {
+    c->coalesce = *b;
+    if (!c->downstream)
+      r.error(r.mark_of_key("coalesce"),
+              "coalesce needs a downstream (only read-through misses can be coalesced)");
+  }
+  if (r.has("ttl")) {
+    if (auto t = r.quantity("ttl", Dimension::kTime)) {
+      if (*t <= 0)
+        r.error(r.mark_of_value("ttl"), "ttl: expected a time > 0 (leave it out: never expires)");
+      else
+        c->ttl = *t;
+    }
+  }
+  if (r.has("ttl_jitter")) {
+    if (auto j = r.quantity("ttl_jitter", Dimension::kFraction)) {
+      if (*j >= 1)
+        r.error(r.mark_of_value("ttl_jitter"), "ttl_jitter: expected a fraction below 1");
+      else
+        c->ttl_jitter = *j;
+    }
+    if (!r.has("ttl")) r.error(r.mark_of_key("ttl_jitter"), "ttl_jitter needs a ttl");
+  }
+  if (auto w = r.choice("write_policy", {"write_through", "write_around", "write_back"})) {
+    c->write_policy = *w == "write_around" ? CacheConfig::WritePolicy::kWriteAround
+                      : *w == "write_back" ? CacheConfig::WritePolicy::kWriteBack
+                                           : CacheConfig::WritePolicy::kWriteThrough;
+    if (!c->downstream)
+      r.error(r.mark_of_value("write_policy"),
+              "write_policy: " + *w +
+                  " needs a downstream (without one, writes just update the cache)");
+  }
+  if (r.has("flush_interval")) {
+    if (auto t = r.quantity("flush_interval", Dimension::kTime)) {
+      if (*t <= 0)
+        r.error(r.mark_of_value("flush_interval"), "flush_interval: expected a time > 0");
+      else
+        c->flush_interval = *t;
+    }
+    if (c->write_policy != CacheConfig::WritePolicy::kWriteBack)
+      r.error(r.mark_of_key("flush_interval"), "flush_interval needs write_policy: write_back");
+  }
+  return c;
+}
+
+std::vector<NameRef> CacheConfig::callees() const {
+  return downstream ? std::vector<NameRef>{*downstream} : std::vector<NameRef>{};
+}
+
+void CacheConfig::resolve(const ConfigIndex& index, Diagnostics& diag) const {
+  if (!downstream) return;
+  if (downstream->name == name) {
+    diag.error(downstream->mark, name + ": a cache cannot be its own downstream");
+    return;
+  }
+  resolve_callable(*downstream, name, index, diag);
+}
+
+std::unique_ptr<Component> CacheConfig::build(SimContext& ctx) const {
+  return std::make_unique<Cache>(*this, ctx);
+}
+
+}  // namespace sdsim
