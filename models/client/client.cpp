@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/common/class_table.hpp"
+#include "sim/config/scenario.hpp"
 #include "sim/engine/platform.hpp"
 #include "sim/metrics/metrics_hub.hpp"
 
@@ -64,6 +65,16 @@ void Client::start() {
   schedule_next_arrival();
 }
 
+void Client::arrivals_exhausted() {
+  // With a duration, issuing stops then anyway. With a request limit, the run waits for the
+  // limit, which this client will not help reach: say so.
+  if (ctx_.scenario.duration) return;
+  ctx_.metrics.add_warning("client " + config_.name + ": its arrivals ended at " +
+                           format_seconds(ctx_.calendar.now()) +
+                           " (the end of its trace or rate profile), before the scenario's "
+                           "`requests` were issued");
+}
+
 void Client::begin_burst(Seconds now) {
   if (bursts_ < kMaxBursts) {
     burst_ = ctx_.metrics.begin_incident(
@@ -104,7 +115,10 @@ void Client::schedule_next_arrival() {
     case ClientConfig::Arrival::kProfile: {
       // Non-homogeneous Poisson by inversion: Lambda(t) - Lambda(now) = E, E ~ exp(1).
       const Seconds t = config_.profile->invert(now, -std::log(arrivals_.uniform_open01()));
-      if (t != RateProfile::kNever) ctx_.calendar.at(std::max(t, now), this, kArrival);
+      if (t != RateProfile::kNever)
+        ctx_.calendar.at(std::max(t, now), this, kArrival);
+      else
+        arrivals_exhausted();
       return;
     }
     case ClientConfig::Arrival::kOnOff: {
@@ -119,7 +133,7 @@ void Client::schedule_next_arrival() {
     case ClientConfig::Arrival::kTimestamps: {
       const auto& trace = config_.timestamps;
       if (next_timestamp_ == trace.times.size()) {
-        if (trace.cycle <= 0) return;  // the trace is over
+        if (trace.cycle <= 0) return arrivals_exhausted();  // the trace is over
         next_timestamp_ = 0;
         ++cycles_;
       }

@@ -56,6 +56,7 @@ class Client final : public Component, public Node, public Drainable {
   void think(std::int32_t user);
   void on_phase_end();
   void begin_burst(Seconds now);
+  void arrivals_exhausted();
 
   const ClientConfig& config_;
   SimContext& ctx_;

@@ -183,6 +183,23 @@ TEST(Arrivals, OnOffMeanRateAndDispersionMatchTheMmpp) {
   EXPECT_EQ(run.summary.at("warnings").size(), 1u) << run.summary.at("warnings").dump();
 }
 
+// A spike on an on/off source multiplies both rates. With on = off = 200/s the source is
+// Poisson 200/s whatever the periods (short ones: many redraws at period changes), so the
+// counts are Poisson: the redraw at each period change must not bias them.
+TEST(Arrivals, SpikeOnOnOffMultipliesBothRates) {
+  const auto run = sdsim::testing::run_yaml(
+      scenario("{onoff: {on: 200/s, off: 200/s, on_time: exp(50ms), off_time: exp(20ms)}, "
+               "spike: {at: 20s, for: 20s, factor: 2.5}}",
+               60));
+  const auto s = series(run.timeseries, "client/users", "issued");
+  expect_poisson_count("in the spike [20,40)", "2.5 x 200/s x 20 s", 10000, issued(s, 20, 40));
+  expect_poisson_count("outside the spike", "200/s x 40 s", 8000,
+                       issued(s, 0, 20) + issued(s, 40, 60));
+  std::size_t spikes = 0;
+  for (const auto& i : run.summary.at("incidents")) spikes += i.at("kind") == "spike";
+  EXPECT_EQ(spikes, 1u);
+}
+
 // Fraction of time in `on` from the listed bursts (an off rate of 0: nothing between them).
 TEST(Arrivals, OnOffBurstsCoverTheOnFraction) {
   const double duration = 1000;
