@@ -1,8 +1,10 @@
 #include "models/client/client.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "models/common/class_table.hpp"
+#include "sim/config/scenario.hpp"
 #include "sim/engine/platform.hpp"
 #include "sim/metrics/metrics_hub.hpp"
 
@@ -18,7 +20,9 @@ Client::Client(const ClientConfig& config, SimContext& ctx)
       think_(ctx.stream(config.name, "think")),
       replicas_(ctx.stream(config.name, "replica")),
       class_rng_(ctx.stream(config.name, "class")),
-      key_rng_(ctx.stream(config.name, "keys")) {
+      key_rng_(ctx.stream(config.name, "keys")),
+      phases_(ctx.stream(config.name, "phases")),
+      shocks_(config.shocks.size()) {
   ctx.control.add_drainable(this);
   double sum = 0;
   for (const RequestClass& k : config.classes) {
@@ -46,6 +50,56 @@ void Client::start() {
     for (int u = 0; u < config_.users; ++u) think(u);
     return;
   }
+  for (std::size_t i = 0; i < config_.shocks.size(); ++i) {
+    const ShockWindow& w = config_.shocks[i];
+    void* index = reinterpret_cast<void*>(i);
+    ctx_.calendar.at(w.at, this, kShockBegin, index);
+    ctx_.calendar.at(w.at + w.length, this, kShockEnd, index);
+  }
+  if (config_.arrival == ClientConfig::Arrival::kOnOff) {
+    on_ = config_.onoff.start_on;
+    if (on_) begin_burst(0);
+    const auto& period = on_ ? config_.onoff.on_time : config_.onoff.off_time;
+    ctx_.calendar.after(period->sample(phases_), this, kPhase);
+  }
+  schedule_next_arrival();
+}
+
+void Client::arrivals_exhausted() {
+  // With a duration, issuing stops then anyway. With a request limit, the run waits for the
+  // limit, which this client will not help reach: say so.
+  if (ctx_.scenario.duration) return;
+  ctx_.metrics.add_warning("client " + config_.name + ": its arrivals ended at " +
+                           format_seconds(ctx_.calendar.now()) +
+                           " (the end of its trace or rate profile), before the scenario's "
+                           "`requests` were issued");
+}
+
+void Client::begin_burst(Seconds now) {
+  if (bursts_ < kMaxBursts) {
+    burst_ = ctx_.metrics.begin_incident(
+        "burst", config_.name + "/burst-" + std::to_string(bursts_ + 1), config_.name, now);
+    burst_open_ = true;
+  } else if (bursts_ == kMaxBursts) {
+    ctx_.metrics.add_warning("client " + config_.name + ": only its first " +
+                             std::to_string(kMaxBursts) +
+                             " on-periods (bursts) are listed in incidents");
+  }
+  ++bursts_;
+}
+
+void Client::on_phase_end() {
+  const Seconds now = ctx_.calendar.now();
+  if (on_ && burst_open_) {
+    ctx_.metrics.end_incident(burst_, now);
+    burst_open_ = false;
+  }
+  if (!ctx_.control.issuing()) return;  // no more periods: nothing is sent any more
+  on_ = !on_;
+  if (on_) begin_burst(now);
+  const auto& period = on_ ? config_.onoff.on_time : config_.onoff.off_time;
+  ctx_.calendar.after(period->sample(phases_), this, kPhase);
+  ++generation_;  // the pending arrival was drawn at the old rate
   schedule_next_arrival();
 }
 
@@ -56,7 +110,40 @@ void Client::schedule_next_arrival() {
     ctx_.calendar.at(static_cast<double>(constant_arrivals_++) / config_.rate, this, kArrival);
     return;
   }
-  ctx_.calendar.after(config_.interarrival->sample(arrivals_), this, kArrival);
+  const Seconds now = ctx_.calendar.now();
+  switch (config_.arrival) {
+    case ClientConfig::Arrival::kProfile: {
+      // Non-homogeneous Poisson by inversion: Lambda(t) - Lambda(now) = E, E ~ exp(1).
+      const Seconds t = config_.profile->invert(now, -std::log(arrivals_.uniform_open01()));
+      if (t != RateProfile::kNever)
+        ctx_.calendar.at(std::max(t, now), this, kArrival);
+      else
+        arrivals_exhausted();
+      return;
+    }
+    case ClientConfig::Arrival::kOnOff: {
+      // Poisson at the state's rate (times the spike factors) until the period ends.
+      const double rate = on_ ? config_.onoff.on : config_.onoff.off;
+      if (rate <= 0) return;  // silent until the next period
+      const Seconds t = config_.profile->invert(now, -std::log(arrivals_.uniform_open01()) / rate);
+      if (t != RateProfile::kNever)
+        ctx_.calendar.at(std::max(t, now), this, kArrival, reinterpret_cast<void*>(generation_));
+      return;
+    }
+    case ClientConfig::Arrival::kTimestamps: {
+      const auto& trace = config_.timestamps;
+      if (next_timestamp_ == trace.times.size()) {
+        if (trace.cycle <= 0) return arrivals_exhausted();  // the trace is over
+        next_timestamp_ = 0;
+        ++cycles_;
+      }
+      const Seconds t = trace.times[next_timestamp_++] + static_cast<double>(cycles_) * trace.cycle;
+      ctx_.calendar.at(std::max(t, now), this, kArrival);
+      return;
+    }
+    default:
+      ctx_.calendar.after(config_.interarrival->sample(arrivals_), this, kArrival);
+  }
 }
 
 void Client::think(std::int32_t user) {
@@ -123,6 +210,9 @@ void Client::end(std::uint32_t slot, Outcome outcome) {
 void Client::on_event(std::uint32_t tag, void* data) {
   switch (tag) {
     case kArrival: {
+      if (config_.arrival == ClientConfig::Arrival::kOnOff &&
+          reinterpret_cast<std::uintptr_t>(data) != generation_)
+        return;  // drawn before the last phase change
       if (!ctx_.control.try_issue()) return;
       issue(-1);
       if (ctx_.control.issuing()) schedule_next_arrival();
@@ -131,6 +221,22 @@ void Client::on_event(std::uint32_t tag, void* data) {
     case kThinkDone: {
       if (!ctx_.control.try_issue()) return;
       issue(static_cast<std::int32_t>(reinterpret_cast<std::intptr_t>(data)));
+      break;
+    }
+    case kPhase:
+      on_phase_end();
+      break;
+    case kShockBegin: {
+      if (!ctx_.control.issuing()) return;  // no traffic any more: no shock
+      const std::size_t i = reinterpret_cast<std::uintptr_t>(data);
+      const ShockWindow& w = config_.shocks[i];
+      shocks_[i] = {true, ctx_.metrics.begin_incident(w.kind, config_.name + "/" + w.name,
+                                                      config_.name, ctx_.calendar.now())};
+      break;
+    }
+    case kShockEnd: {
+      const std::size_t i = reinterpret_cast<std::uintptr_t>(data);
+      if (shocks_[i].begun) ctx_.metrics.end_incident(shocks_[i].id, ctx_.calendar.now());
       break;
     }
     case kTimeout:

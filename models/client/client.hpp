@@ -1,4 +1,5 @@
-// Client: issues requests to its target, open loop (Poisson or constant arrivals) or closed
+// Client: issues requests to its target, open loop (Poisson, constant, ramp, on/off, spikes,
+// trace files: docs/models/client.md) or closed
 // loop (N users, each thinking, then issuing and waiting for the outcome), and waits for each
 // request's outcome: a reply (ok or rejected), or its timeout (timed_out; the server still
 // does the work and a late reply is counted in throughput only).
@@ -11,6 +12,7 @@
 #include "models/common/slot_table.hpp"
 #include "sim/engine/network.hpp"
 #include "sim/engine/run_control.hpp"
+#include "sim/metrics/metrics_hub.hpp"
 #include "sim/metrics/request_scope.hpp"
 
 namespace sdsim {
@@ -36,13 +38,25 @@ class Client final : public Component, public Node, public Drainable {
     std::int32_t user = -1;   // closed loop: who waits for it
     std::int32_t klass = -1;  // index in the client's classes (-1: none)
   };
-  enum Tag : std::uint32_t { kArrival = kFirstModelTag, kTimeout, kThinkDone };
+  enum Tag : std::uint32_t {
+    kArrival = kFirstModelTag,
+    kTimeout,
+    kThinkDone,
+    kPhase,       // onoff: the current period ends
+    kShockBegin,  // data: index in config_.shocks
+    kShockEnd,
+  };
+  // At most this many on-periods of an onoff client are listed as incidents.
+  static constexpr std::uint64_t kMaxBursts = 1000;
 
   void issue(std::int32_t user);
   void expire_deadlines();
   void schedule_next_arrival();
   void end(std::uint32_t slot, Outcome outcome);
   void think(std::int32_t user);
+  void on_phase_end();
+  void begin_burst(Seconds now);
+  void arrivals_exhausted();
 
   const ClientConfig& config_;
   SimContext& ctx_;
@@ -52,6 +66,7 @@ class Client final : public Component, public Node, public Drainable {
   RandomStream replicas_;
   RandomStream class_rng_;
   RandomStream key_rng_;
+  RandomStream phases_;  // onoff: period lengths
   Component* target_ = nullptr;
   std::vector<RequestScope*> class_scopes_;  // one per class
   std::vector<double> class_cdf_;            // cumulative shares
@@ -61,6 +76,22 @@ class Client final : public Component, public Node, public Drainable {
   std::vector<Route*> back_;  // from each replica of the target
   std::uint64_t next_id_ = 0;
   std::uint64_t constant_arrivals_ = 0;  // constant arrivals: the k-th is due at k / rate
+  // onoff: the state, and a generation that a phase change bumps: the arrival drawn in the
+  // old state is dropped when it fires and one is drawn afresh (exact: Poisson arrivals have
+  // independent increments).
+  bool on_ = false;
+  std::uintptr_t generation_ = 0;
+  std::uint64_t bursts_ = 0;
+  bool burst_open_ = false;
+  MetricsHub::IncidentId burst_ = 0;
+  // Trace timestamps: the next line, and the cycles done (repeat).
+  std::size_t next_timestamp_ = 0;
+  std::uint64_t cycles_ = 0;
+  struct ShockState {
+    bool begun = false;
+    MetricsHub::IncidentId id = 0;
+  };
+  std::vector<ShockState> shocks_;
   // Timeouts: every attempt gets the same timeout, so deadlines come in issue order. They
   // wait in a FIFO with one calendar event for the earliest; an attempt answered in time
   // costs no event at all (its entry is skipped when it reaches the head).

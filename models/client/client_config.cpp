@@ -1,10 +1,14 @@
 #include "models/client/client_config.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "models/client/client.hpp"
 #include "sim/core/text.hpp"
+#include "sim/dist/sample_file.hpp"
 
 namespace sdsim {
 
@@ -109,6 +113,291 @@ std::vector<RequestClass> parse_classes(MapReader& r) {
   return out;
 }
 
+constexpr double kMaxRate = 1e9;
+
+// A rate key of an arrival mapping: >= 0 (the reader checks that), at most 1e9/s; > 0 when
+// `positive`.
+std::optional<double> read_rate(MapReader& m, const char* key, bool required, bool positive) {
+  const auto rate = m.quantity(key, Dimension::kRate, required);
+  if (!rate) return std::nullopt;
+  if (positive && !(*rate > 0)) {
+    m.error_at(key, std::string(key) + ": the rate must be > 0");
+    return std::nullopt;
+  }
+  if (*rate > kMaxRate) {
+    m.error_at(key, std::string(key) + ": the rate must be at most 1e9/s");
+    return std::nullopt;
+  }
+  return rate;
+}
+
+// The file line of each value of a sample file (read_sample_file gives the values only):
+// lines that are blank, comments or the unit header hold none.
+std::vector<int> value_lines(const std::filesystem::path& path) {
+  std::vector<int> out;
+  std::ifstream in(path, std::ios::binary);
+  std::string text;
+  int line = 0;
+  bool first = true;
+  while (std::getline(in, text)) {
+    ++line;
+    std::string_view t = text;
+    if (line == 1 && t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\r'))
+      t.remove_prefix(1);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r'))
+      t.remove_suffix(1);
+    if (t.empty() || t.front() == '#') continue;
+    const char c = t.front();
+    const bool number = (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+';
+    if (first && !number) {
+      first = false;
+      continue;  // the unit header
+    }
+    first = false;
+    out.push_back(line);
+  }
+  return out;
+}
+
+// spike: {at, for, factor}, one item of spikes: [...].
+std::optional<RateProfile::Window> parse_spike(const YAML::Node& node, const std::string& context,
+                                               Diagnostics& diag) {
+  MapReader s(node, context, diag);
+  const auto at = s.quantity("at", Dimension::kTime, true);
+  const auto length = s.quantity("for", Dimension::kTime, true);
+  const auto factor = s.quantity("factor", Dimension::kNumber, true);
+  bool good = at && length && factor;
+  if (length && !(*length > 0)) {
+    s.error_at("for", "for: the spike must last > 0s");
+    good = false;
+  }
+  if (factor && !(*factor > 0 && *factor <= 1e6)) {
+    s.error_at("factor", "factor: the rate multiplier must be > 0 and at most 1e6 (e.g. 3)");
+    good = false;
+  }
+  s.finish();
+  if (!good || !s.ok()) return std::nullopt;
+  return RateProfile::Window{*at, *length, *factor};
+}
+
+// ramp: {from, to, over, at}: `from` until `at`, linear to `to` over `over`, then `to`.
+std::shared_ptr<RateProfile> parse_ramp(MapReader& a, ClientConfig& c) {
+  MapReader m(a.get("ramp"), a.context() + ".ramp", a.diag());
+  const auto from = read_rate(m, "from", true, false);
+  const auto to = read_rate(m, "to", true, false);
+  const auto over = m.quantity("over", Dimension::kTime, true);
+  const Seconds at = m.quantity("at", Dimension::kTime).value_or(0);
+  bool good = from && to && over;
+  if (over && !(*over > 0)) {
+    m.error_at("over", "over: the ramp must last > 0s");
+    good = false;
+  }
+  if (from && to && *from == 0 && *to == 0) {
+    m.error_at("to", "to: at least one of 'from' and 'to' must be > 0");
+    good = false;
+  }
+  m.finish();
+  if (!good || !m.ok()) return nullptr;
+  c.shocks.push_back({"ramp", "ramp", at, *over});
+  return std::make_shared<RateProfile>(std::vector<RateProfile::Piece>{
+      {0, *from, 0}, {at, *from, (*to - *from) / *over}, {at + *over, *to, 0}});
+}
+
+bool parse_onoff(MapReader& a, ClientConfig& c) {
+  MapReader m(a.get("onoff"), a.context() + ".onoff", a.diag());
+  const auto on = read_rate(m, "on", true, true);
+  const auto off = read_rate(m, "off", false, false);
+  auto on_time = m.distribution("on_time", Dimension::kTime, true);
+  auto off_time = m.distribution("off_time", Dimension::kTime, true);
+  const auto start = m.choice("start", {"on", "off"});
+  bool good = on && on_time && off_time;
+  for (const char* key : {"on_time", "off_time"}) {
+    const auto& d = key[1] == 'n' ? on_time : off_time;
+    if (d && !(d->mean() > 0)) {
+      m.error_at(key, std::string(key) + ": the mean period must be > 0");
+      good = false;
+    }
+  }
+  m.finish();
+  if (!good || !m.ok()) return false;
+  c.onoff = {*on, off.value_or(0), on_time, off_time, start && *start == "on"};
+  return true;
+}
+
+// trace: {file, format: timestamps | rates, period, repeat, cycle}.
+std::shared_ptr<RateProfile> parse_trace(MapReader& a, ClientConfig& c) {
+  MapReader m(a.get("trace"), a.context() + ".trace", a.diag());
+  const auto file = m.string("file", true);
+  const auto format = m.choice("format", {"timestamps", "rates"}, true);
+  const bool rates = format && *format == "rates";
+  const auto period = m.quantity("period", Dimension::kTime);
+  const bool repeat = m.boolean("repeat").value_or(false);
+  const auto cycle = m.quantity("cycle", Dimension::kTime);
+  bool good = file && format;
+  if (period && !rates) {
+    m.error_at("period", "period: applies to format: rates (the time each line's rate lasts)");
+    good = false;
+  } else if (period && !(*period > 0)) {
+    m.error_at("period", "period: must be > 0s");
+    good = false;
+  }
+  if (cycle && (rates || !repeat)) {
+    m.error_at("cycle", "cycle: applies to format: timestamps with repeat: true");
+    good = false;
+  }
+  if (format && !rates && repeat && !cycle && !m.has_misspelling_of("cycle")) {
+    m.error(m.mark(),
+            "repeat: true with format: timestamps needs 'cycle' (e.g. cycle: 60s): "
+            "the trace starts again every cycle");
+    good = false;
+  }
+  std::shared_ptr<RateProfile> profile;
+  if (good && m.ok()) {
+    std::filesystem::path path(*file);
+    if (path.is_relative()) path = std::filesystem::path(a.diag().file()).parent_path() / path;
+    const SampleFile data = read_sample_file(path, rates ? Dimension::kRate : Dimension::kTime);
+    const std::string name = path.string();
+    if (!data.error.empty()) {
+      m.error_at("file", "file: " + data.error);
+    } else if (rates) {
+      const Seconds p = period.value_or(1.0);
+      std::vector<RateProfile::Piece> pieces;
+      bool any = false;
+      for (std::size_t i = 0; i < data.values.size(); ++i) {
+        pieces.push_back({static_cast<double>(i) * p, data.values[i], 0});
+        any = any || data.values[i] > 0;
+        if (data.values[i] > kMaxRate) {
+          m.error_at("file", "file: " + name + ":" + std::to_string(value_lines(path).at(i)) +
+                                 ": the rate must be at most 1e9/s");
+          return nullptr;
+        }
+      }
+      if (!any) {
+        m.error_at("file", "file: " + name + ": every rate is 0: no request would be sent");
+        return nullptr;
+      }
+      const Seconds end = static_cast<double>(data.values.size()) * p;
+      if (!repeat) pieces.push_back({end, 0, 0});  // after the trace: no more arrivals
+      profile = std::make_shared<RateProfile>(std::move(pieces), repeat ? end : 0);
+    } else {
+      const auto& t = data.values;
+      for (std::size_t i = 1; i < t.size(); ++i)
+        if (t[i] < t[i - 1]) {
+          const std::vector<int> lines = value_lines(path);
+          m.error_at("file", "file: " + name + ":" + std::to_string(lines.at(i)) +
+                                 ": the times must be in non-decreasing order (line " +
+                                 std::to_string(lines.at(i - 1)) + " is later)");
+          return nullptr;
+        }
+      if (cycle && !(*cycle > 0 && *cycle >= t.back())) {
+        m.error_at("cycle", "cycle: must be > 0s and at least the last time in the file (" +
+                                format_seconds(t.back()) + ")");
+        return nullptr;
+      }
+      c.timestamps = {t, cycle.value_or(0)};
+    }
+  }
+  m.finish();
+  return profile;
+}
+
+void parse_arrival(MapReader& r, ClientConfig& c) {
+  MapReader a(r.get("arrival"), r.context() + ".arrival", r.diag());
+  static const char* const kProcesses[] = {"poisson", "constant", "ramp", "onoff", "trace"};
+  std::string process;
+  int given = 0;
+  for (const char* p : kProcesses)
+    if (a.has(p)) {
+      ++given;
+      process = p;
+    }
+  const bool one_spike = a.has("spike");
+  const bool spike_list = a.has("spikes");
+  if (!a.ok()) return;  // reported: not a mapping
+  bool misspelt = false;
+  for (const char* p : kProcesses) misspelt = misspelt || a.has_misspelling_of(p);
+  if (given == 0 && misspelt) return;  // finish() reports the misspelling
+  if (given != 1) {
+    a.error(a.mark(),
+            "give exactly one process: poisson, constant, ramp, onoff or trace "
+            "(e.g. poisson: 100/s)");
+    return;
+  }
+  // spike / spikes: rate multipliers over windows, next to poisson, ramp or onoff.
+  std::vector<RateProfile::Window> windows;
+  bool spikes_good = true;
+  if (one_spike && spike_list) {
+    a.error(a.mark_of_key("spikes"), "give either 'spike' (one) or 'spikes' (a list), not both");
+    spikes_good = false;
+  } else if (one_spike || spike_list) {
+    if (process != "poisson" && process != "ramp" && process != "onoff") {
+      a.error(a.mark_of_key(one_spike ? "spike" : "spikes"),
+              std::string(one_spike ? "spike" : "spikes") +
+                  ": applies to poisson, ramp and onoff arrivals, not " + process);
+      spikes_good = false;
+    } else if (one_spike) {
+      if (auto w = parse_spike(a.get("spike"), a.context() + ".spike", a.diag()))
+        windows.push_back(*w);
+      else
+        spikes_good = false;
+    } else {
+      const YAML::Node list = a.get("spikes");
+      if (!list.IsSequence() || list.size() == 0) {
+        a.error(mark_of(list), "spikes: expected a non-empty list of {at, for, factor} items");
+        spikes_good = false;
+      } else {
+        for (std::size_t i = 0; i < list.size(); ++i) {
+          auto w =
+              parse_spike(list[i], a.context() + ".spikes[" + std::to_string(i) + "]", a.diag());
+          if (w)
+            windows.push_back(*w);
+          else
+            spikes_good = false;
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; spikes_good && i < windows.size(); ++i)
+    c.shocks.push_back({"spike", one_spike ? "spike" : "spike-" + std::to_string(i + 1),
+                        windows[i].at, windows[i].length});
+
+  if (process == "poisson" || process == "constant") {
+    c.arrival =
+        process == "poisson" ? ClientConfig::Arrival::kPoisson : ClientConfig::Arrival::kConstant;
+    if (auto rate = a.quantity(process, Dimension::kRate)) {
+      if (*rate <= 0)
+        a.error_at(process, process + ": the rate must be > 0");
+      else if (*rate < 1e-9 || *rate > 1e9)
+        a.error_at(process, process + ": the rate must be between 1e-9/s and 1e9/s");
+      else {
+        c.rate = *rate;
+        if (process == "poisson") {
+          c.interarrival = make_exponential(1.0 / *rate);
+          if (!windows.empty()) {
+            c.arrival = ClientConfig::Arrival::kProfile;
+            c.profile =
+                std::make_shared<RateProfile>(RateProfile({{0, *rate, 0}}).with_windows(windows));
+          }
+        }
+      }
+    }
+  } else if (process == "ramp") {
+    c.arrival = ClientConfig::Arrival::kProfile;
+    if (auto p = parse_ramp(a, c))
+      c.profile = windows.empty() ? p : std::make_shared<RateProfile>(p->with_windows(windows));
+  } else if (process == "onoff") {
+    c.arrival = ClientConfig::Arrival::kOnOff;
+    if (parse_onoff(a, c))
+      c.profile = std::make_shared<RateProfile>(RateProfile({{0, 1, 0}}).with_windows(windows));
+  } else {
+    auto p = parse_trace(a, c);
+    c.arrival = p ? ClientConfig::Arrival::kProfile : ClientConfig::Arrival::kTimestamps;
+    c.profile = p;
+  }
+  a.finish();
+}
+
 }  // namespace
 
 std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
@@ -126,30 +415,7 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
             "missing 'arrival' (e.g. arrival: {poisson: 100/s}) or 'closed' "
             "(e.g. closed: {users: 50, think: exp(1s)})");
   }
-  if (open) {
-    MapReader a(r.get("arrival"), r.context() + ".arrival", r.diag());
-    const bool poisson = a.has("poisson");
-    const bool constant = a.has("constant");
-    if (!a.ok()) {
-      // reported: not a mapping
-    } else if (poisson + constant != 1) {
-      a.error(a.mark(), "give exactly one process: poisson: <rate> or constant: <rate>");
-    } else {
-      c->arrival = poisson ? ClientConfig::Arrival::kPoisson : ClientConfig::Arrival::kConstant;
-      const char* key = poisson ? "poisson" : "constant";
-      if (auto rate = a.quantity(key, Dimension::kRate)) {
-        if (*rate <= 0)
-          a.error_at(key, std::string(key) + ": the rate must be > 0");
-        else if (*rate < 1e-9 || *rate > 1e9)
-          a.error_at(key, std::string(key) + ": the rate must be between 1e-9/s and 1e9/s");
-        else {
-          c->rate = *rate;
-          if (poisson) c->interarrival = make_exponential(1.0 / *rate);
-        }
-      }
-    }
-    a.finish();
-  }
+  if (open) parse_arrival(r, *c);
   if (closed) {
     c->arrival = ClientConfig::Arrival::kClosed;
     MapReader cl(r.get("closed"), r.context() + ".closed", r.diag());

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/client/rate_profile.hpp"
 #include "models/common/call_plan.hpp"
 #include "models/common/key_space.hpp"
 #include "sim/engine/message.hpp"
@@ -34,19 +35,41 @@ struct RequestClass {
   std::map<std::string, Override> overrides;
 };
 
+// A traffic shock of an open-loop client, recorded as an incident (kind ramp or spike) over
+// [at, at + length).
+struct ShockWindow {
+  std::string kind;
+  std::string name;  // the incident is named <client>/<name>
+  Seconds at = 0;
+  Seconds length = 0;
+};
+
 struct ClientConfig final : ComponentConfig {
-  enum class Arrival { kPoisson, kConstant, kClosed };
+  // kProfile: non-homogeneous Poisson with a rate profile (poisson with spikes, ramp, rates
+  // trace); kOnOff: on/off modulated Poisson; kTimestamps: a trace of arrival times.
+  enum class Arrival { kPoisson, kConstant, kClosed, kProfile, kOnOff, kTimestamps };
   NameRef target;
   Arrival arrival = Arrival::kPoisson;
-  PerSecond rate = 0;                                // open loop
+  PerSecond rate = 0;                                // poisson, constant
   std::shared_ptr<const Distribution> interarrival;  // Poisson: exp(1/rate)
-  int users = 0;                                     // closed loop
-  std::shared_ptr<const Distribution> think;         // closed loop
-  std::optional<Seconds> timeout;                    // per attempt; absent = wait forever
-  std::shared_ptr<const KeySpace> keys;              // absent: requests name no key
-  std::vector<RequestClass> classes;                 // empty: one implicit class (reads)
-  Bytes request_size = 0;                            // of each request it sends
-  Bytes response_size = 0;                           // of the response it asks for
+  std::shared_ptr<const RateProfile> profile;        // kProfile; kOnOff: the spike factors
+  std::vector<ShockWindow> shocks;                   // ramp and spike windows
+  struct OnOff {
+    PerSecond on = 0, off = 0;
+    std::shared_ptr<const Distribution> on_time, off_time;
+    bool start_on = false;
+  } onoff;
+  struct Timestamps {
+    std::vector<Seconds> times;  // non-decreasing
+    Seconds cycle = 0;           // repeat: the trace starts again every cycle (0: once)
+  } timestamps;
+  int users = 0;                              // closed loop
+  std::shared_ptr<const Distribution> think;  // closed loop
+  std::optional<Seconds> timeout;             // per attempt; absent = wait forever
+  std::shared_ptr<const KeySpace> keys;       // absent: requests name no key
+  std::vector<RequestClass> classes;          // empty: one implicit class (reads)
+  Bytes request_size = 0;                     // of each request it sends
+  Bytes response_size = 0;                    // of the response it asks for
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::vector<NameRef> callees() const override { return {target}; }

@@ -194,6 +194,7 @@ std::vector<std::string> MetricsHub::warnings() const {
   if (truncated_)
     w.push_back("the time series stops after " + std::to_string(kMaxWindows) +
                 " windows: use a longer `window` for this run's length");
+  w.insert(w.end(), model_warnings_.begin(), model_warnings_.end());
   return w;
 }
 

@@ -44,6 +44,8 @@ class MetricsHub final : public EventTarget {
   using IncidentId = std::uint32_t;
   IncidentId begin_incident(std::string kind, std::string name, std::string target, Seconds at);
   void end_incident(IncidentId id, Seconds at);
+  // A model's own warning for summary.json's `warnings` (e.g. incidents left unlisted).
+  void add_warning(std::string text) { model_warnings_.push_back(std::move(text)); }
 
   const MeasureClock& clock() const { return clock_; }
   // Schedules the first window boundary and the warm-up mark. Call before the run.
@@ -84,6 +86,7 @@ class MetricsHub final : public EventTarget {
     Seconds to = -1;  // < 0: still open
   };
   std::vector<Incident> incidents_;
+  std::vector<std::string> model_warnings_;
   std::unique_ptr<RequestScope> system_window_;
   std::optional<SloTracker> slo_;
   Seconds window_start_ = 0;
