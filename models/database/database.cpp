@@ -19,6 +19,9 @@ namespace {
 // only, so a large database does not flood timeseries.csv.
 constexpr std::size_t kPerHostCounters = 32;
 
+// A replicated write that wants no acknowledgement (async replication) has this caller slot.
+constexpr std::uint32_t kNoAck = 0xffffffffu;
+
 // Messages between replicas carry a version in Message::caller_tag.
 std::uint32_t version_tag(std::uint64_t version) {
   if (version > std::numeric_limits<std::uint32_t>::max())
@@ -43,6 +46,7 @@ Database::Database(const DatabaseConfig& config, SimContext& ctx)
       service_rng_(ctx.stream(config.name, "service_time")),
       lag_rng_(ctx.stream(config.name, "lag")),
       quorum_rng_(ctx.stream(config.name, "quorum")),
+      error_rng_(ctx.stream(config.name, "errors")),
       cpu_sharing_(config.station.cpu_sharing()),
       placement_(static_cast<std::size_t>(config.shards), static_cast<std::size_t>(config.replicas),
                  config.read_policy),
@@ -54,6 +58,8 @@ Database::Database(const DatabaseConfig& config, SimContext& ctx)
   counters_.stale_reads = stats_.add_counter("stale_reads");
   stats_.add_ratio("stale_read_ratio", {counters_.stale_reads}, {counters_.replica_reads});
   counters_.lag = stats_.add_mean_ms("replication_lag");
+  if (config.replication_timeout)
+    counters_.replication_timeouts = stats_.add_counter("replication_timeouts");
   const std::size_t hosts = static_cast<std::size_t>(config.replicas * config.shards);
   for (std::size_t i = 0; i < std::min(hosts, kPerHostCounters); ++i) {
     counters_.reads_at.push_back(stats_.add_counter("reads_at_" + std::to_string(i)));
@@ -95,6 +101,15 @@ void DatabaseReplica::on_call(Message& m) {
   const DatabaseConfig& cfg = db.config_;
   db.stats_.arrived(now);
   const std::size_t host = shard_ * static_cast<std::size_t>(cfg.replicas) + index_;
+  if (const double p = db.error_probability(host); p > 0 && db.error_rng_.uniform01() < p) {
+    db.stats_.errored(now, now);
+    m.status = Status::kError;
+    m.held_for = 0;
+    m.stale = false;
+    m.cache = CacheResult::kNone;
+    m.reply_route->send_reply(m, 0);
+    return;
+  }
   const bool write = m.op == Op::kWrite;
   db.stats_.count(write ? db.counters_.writes : db.counters_.reads, now);
   if (host < db.counters_.reads_at.size())
@@ -127,6 +142,30 @@ void DatabaseReplica::on_call(Message& m) {
   m.reply_route->send_reply(m, 0);
 }
 
+void DatabaseReplica::crash() {
+  Database& db = db_;
+  SimContext& ctx = db.ctx_;
+  const Seconds now = ctx.calendar.now();
+  for (const Queued& q : queue_) {
+    db.stats_.lost(now, q.arrived_at, true, true, false);
+    ctx.messages.release(q.message);
+  }
+  queue_.clear();
+  const int on_cores = db.cpu_sharing_ ? std::min(working_, host().cores()) : 0;
+  if (on_cores > 0) db.stats_.cpu_busy(now, -on_cores);
+  // Jobs still working hold a worker; the others wait for acknowledgements or versions.
+  jobs_.for_each_live([&](std::uint32_t slot, Job& j) {
+    db.stats_.lost(now, j.arrived_at, false, j.working, j.working);
+    ctx.messages.release(j.message);
+    jobs_.release(slot);  // answers still on the way are stale now
+  });
+  busy_ = working_ = 0;
+}
+
+void DatabaseReplica::restart() {
+  for (const auto& [key, version] : db_.shards_[shard_].committed) apply(key, version);
+}
+
 void DatabaseReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
   Database& db = db_;
   const Seconds now = db.ctx_.calendar.now();
@@ -140,6 +179,7 @@ void DatabaseReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
   j.message = m;
   j.arrived_at = arrived_at;
   j.service = work;
+  j.working = true;
   void* data = pack_slot(slot, jobs_[slot].gen);
   if (!db.cpu_sharing_) {
     db.ctx_.calendar.at(now + work, this, kServiceDone, data);
@@ -152,20 +192,30 @@ void DatabaseReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
 void DatabaseReplica::on_event(std::uint32_t tag, void* data) {
   switch (tag) {
     case kServiceDone:
-      work_done(unpack_slot(data));
+      // A job lost in a crash has a new generation (its timer still fires).
+      if (jobs_.is_current(unpack_slot(data), unpack_gen(data))) work_done(unpack_slot(data));
       return;
-    case kApplyAsync: {
-      // A write committed at the primary reaches this replica after its lag (no network).
-      Message* a = static_cast<Message*>(data);
-      apply(a->key, a->caller_tag);
-      db_.stats_.sample(db_.counters_.lag, a->sent_at, db_.ctx_.calendar.now() - a->sent_at);
-      db_.ctx_.messages.release(a);
+    case kAckTimeout: {
+      const std::uint32_t slot = unpack_slot(data);
+      if (!jobs_.is_current(slot, unpack_gen(data))) return;  // acknowledged in time
+      // Short of W acknowledgements: the write fails. It stays applied where it got to (as a
+      // write a client gave up on would), but is not committed.
+      db_.stats_.count(db_.counters_.replication_timeouts, jobs_[slot].value.arrived_at);
+      finish(slot, Status::kError);
       return;
     }
     case kApplyReplicated: {
       Message& m = *static_cast<Message*>(data);
+      if (!host().is_on()) {  // it crashed while the write waited for its lag
+        db_.ctx_.messages.release(&m);
+        return;
+      }
       apply(m.key, m.caller_tag);
       db_.stats_.sample(db_.counters_.lag, m.sent_at, db_.ctx_.calendar.now() - m.sent_at);
+      if (m.caller_slot == kNoAck) {  // async: nobody waits for it
+        db_.ctx_.messages.release(&m);
+        return;
+      }
       m.status = Status::kOk;
       m.held_for = 0;
       m.reply_route->send_reply(m, 0);
@@ -181,7 +231,8 @@ void DatabaseReplica::work_done(std::uint32_t slot) {
   const Seconds now = db.ctx_.calendar.now();
   if (db.cpu_sharing_ && working_ <= host().cores()) db.stats_.cpu_busy(now, -1);
   --working_;
-  const Job& j = jobs_[slot].value;
+  Job& j = jobs_[slot].value;
+  j.working = false;
   db.stats_.work_done(now, j.arrived_at, j.service);
   if (j.message->op == Op::kWrite)
     write_done(slot);
@@ -216,25 +267,20 @@ void DatabaseReplica::write_done(std::uint32_t slot) {
   if (db.config_.replication == DatabaseConfig::Replication::kAsync) {
     std::uint64_t& c = shard.committed[key];
     c = std::max(c, version);
-    for (std::size_t p = 1; p < n; ++p) {
-      DatabaseReplica& peer = *db.replicas_[shard_ * n + p];
-      if (!db.config_.lag) {
-        peer.apply(key, version);
-        db.stats_.sample(db.counters_.lag, now, 0);
-        continue;
-      }
-      Message* a = ctx.messages.make();
-      a->key = key;
-      a->caller_tag = version_tag(version);
-      a->sent_at = now;
-      ctx.calendar.at(now + db.config_.lag->sample(db.lag_rng_), &peer, kApplyAsync, a);
-    }
+    // Each replica gets the write over the network (a partition or a crash loses it: that
+    // replica stays behind until a later write of the key reaches it, or it restarts) and
+    // applies it `lag` after it arrives. No acknowledgement.
+    for (std::size_t p = 0; p < n; ++p)
+      if (p != index_) send_peer(p, slot, Op::kWrite, version, false);
     finish(slot);
     return;
   }
   jobs_[slot].value.pending = db.config_.write_quorum - 1;
   for (std::size_t p = 0; p < n; ++p)
-    if (p != index_) send_peer(p, slot, Op::kWrite, version);
+    if (p != index_) send_peer(p, slot, Op::kWrite, version, true);
+  if (db.config_.replication_timeout && jobs_[slot].value.pending > 0)
+    ctx.calendar.at(now + *db.config_.replication_timeout, this, kAckTimeout,
+                    pack_slot(slot, jobs_[slot].gen));
   if (jobs_[slot].value.pending == 0) {
     std::uint64_t& c = shard.committed[key];
     c = std::max(c, version);
@@ -262,11 +308,11 @@ void DatabaseReplica::read_done(std::uint32_t slot) {
   for (std::size_t i = 0; i < ask; ++i)
     std::swap(pick_[i], pick_[i + db.quorum_rng_.below(pick_.size() - i)]);
   j.pending = r - 1;
-  for (std::size_t i = 0; i < ask; ++i) send_peer(pick_[i], slot, Op::kRead, 0);
+  for (std::size_t i = 0; i < ask; ++i) send_peer(pick_[i], slot, Op::kRead, 0, true);
 }
 
-void DatabaseReplica::send_peer(std::size_t peer, std::uint32_t slot, Op op,
-                                std::uint64_t version) {
+void DatabaseReplica::send_peer(std::size_t peer, std::uint32_t slot, Op op, std::uint64_t version,
+                                bool ack) {
   Database& db = db_;
   SimContext& ctx = db.ctx_;
   if (to_peer_[peer] == nullptr) {
@@ -279,7 +325,7 @@ void DatabaseReplica::send_peer(std::size_t peer, std::uint32_t slot, Op op,
   m->request_id = parent.request_id;
   m->caller = this;
   m->reply_route = from_peer_[peer];
-  m->caller_slot = slot;
+  m->caller_slot = ack ? slot : kNoAck;
   m->caller_gen = jobs_[slot].gen;
   m->issued_at = parent.issued_at;
   m->sent_at = ctx.calendar.now();
@@ -327,7 +373,7 @@ void DatabaseReplica::on_reply(Message& m) {
   finish(slot);
 }
 
-void DatabaseReplica::finish(std::uint32_t slot) {
+void DatabaseReplica::finish(std::uint32_t slot, Status status) {
   Database& db = db_;
   const Seconds now = db.ctx_.calendar.now();
   const Job j = jobs_[slot].value;
@@ -341,7 +387,7 @@ void DatabaseReplica::finish(std::uint32_t slot) {
     if (stale) db.stats_.count(db.counters_.stale_reads, j.arrived_at);
   }
   db.stats_.departed(now, j.arrived_at);
-  m.status = Status::kOk;
+  m.status = status;
   m.held_for = now - j.arrived_at;
   m.reply_route->send_reply(m, m.response_bytes);
 }

@@ -8,8 +8,10 @@
 //
 // Versions: the primary gives each write of key k, when its own work ends, the next version
 // of k and applies it at once. The write is *committed* when it is acknowledged to its caller:
-//   async: at once; replica j applies it after a lag drawn from the db's "lag" stream (a
-//          timer, not a network message; applying costs no worker time);
+//   async: at once; the primary sends it to every other replica of the shard over the network
+//          (no acknowledgement); a replica applies it `lag` after it arrives (drawn from the
+//          db's "lag" stream; no worker time). A lost message (partition, crash) leaves that
+//          replica behind until a later write of the key, or its restart;
 //   sync:  the primary sends it to every other replica of the shard over the network; a
 //          replica applies it on arrival (after the lag, if one is given; no worker time) and
 //          answers; the write is acknowledged when W replicas (the primary included) applied
@@ -44,6 +46,10 @@ class DatabaseReplica final : public Node {
   void on_call(Message& m) override;
   void on_reply(Message& m) override;
   void on_event(std::uint32_t tag, void* data) override;
+  // Its host went off: queued and in-progress requests are lost. Its data survives.
+  void crash();
+  // Back on: it catches up with the shard's committed versions at once.
+  void restart();
 
   std::uint64_t applied(std::uint64_t key) const {
     auto it = applied_.find(key);
@@ -62,21 +68,24 @@ class DatabaseReplica final : public Node {
     std::uint64_t version = 0;    // write: its version; read: the newest version seen
     std::uint64_t committed = 0;  // read: the committed version when its own work ended
     int pending = 0;              // answers still needed (acks of a write, versions of a read)
+    bool working = false;         // its own work has not ended (it holds a worker)
   };
   struct Queued {
     Message* message;
     Seconds arrived_at;
   };
-  enum Tag : std::uint32_t { kServiceDone = kFirstModelTag, kApplyAsync, kApplyReplicated };
+  enum Tag : std::uint32_t { kServiceDone = kFirstModelTag, kApplyReplicated, kAckTimeout };
 
   void begin(Message* m, Seconds arrived_at, bool from_queue);
   void work_done(std::uint32_t slot);
   void write_done(std::uint32_t slot);
   void read_done(std::uint32_t slot);
-  void finish(std::uint32_t slot);
+  void finish(std::uint32_t slot, Status status = Status::kOk);
   void release_worker();
   // A message between replicas of this shard (replication or a version query).
-  void send_peer(std::size_t peer, std::uint32_t slot, Op op, std::uint64_t version);
+  // `ack`: the peer answers (a sync write's acknowledgement, a version query); async
+  // replication wants no answer.
+  void send_peer(std::size_t peer, std::uint32_t slot, Op op, std::uint64_t version, bool ack);
   void answer_peer(Message& m);
 
   Database& db_;
@@ -96,6 +105,8 @@ class Database final : public Component {
   Node& replica(std::size_t i) override { return *replicas_[i]; }
   std::size_t pick_replica(const Message& m, RandomStream& rng) const override;
   std::size_t shard_count() const override { return config_.shards; }
+  void replica_down(std::size_t i) override { replicas_[i]->crash(); }
+  void replica_up(std::size_t i) override { replicas_[i]->restart(); }
   std::size_t pick_replica_in_shard(const Message& m, std::size_t shard,
                                     RandomStream& rng) const override;
 
@@ -117,6 +128,7 @@ class Database final : public Component {
   RandomStream service_rng_;
   RandomStream lag_rng_;
   RandomStream quorum_rng_;  // which replicas a quorum read asks
+  RandomStream error_rng_;   // injected errors (faults)
   bool cpu_sharing_;
   ReplicaPlacement placement_;
   std::vector<Shard> shards_;
@@ -124,6 +136,7 @@ class Database final : public Component {
   std::unordered_set<const Node*> peers_;
   struct Counters {
     StationStats::CounterId reads, writes, stale_reads, replica_reads, reads_served, lag;
+    StationStats::CounterId replication_timeouts = 0;
     std::vector<StationStats::CounterId> reads_at,
         writes_at;  // per host (the first kPerHostCounters)
   } counters_;

@@ -28,7 +28,7 @@ void parse_service_time(MapReader& r, DatabaseConfig& c) {
   c.read_time = c.write_time = r.distribution("service_time", Dimension::kTime, true);
 }
 
-// replication: {mode: async | sync, lag: <law>}
+// replication: {mode: async | sync, lag: <law>, timeout: <time>}
 void parse_replication(MapReader& r, DatabaseConfig& c, bool* mode_given) {
   MapReader m(r.get("replication"), r.context() + ".replication", r.diag());
   if (auto mode = m.choice("mode", {"async", "sync"})) {
@@ -38,6 +38,12 @@ void parse_replication(MapReader& r, DatabaseConfig& c, bool* mode_given) {
   }
   // Time laws are >= 0 by construction (the distribution parser rejects negative arguments).
   if (m.has("lag")) c.lag = m.distribution("lag", Dimension::kTime);
+  if (auto t = m.quantity("timeout", Dimension::kTime)) {
+    if (*t <= 0)
+      m.error_at("timeout", "timeout must be > 0");
+    else
+      c.replication_timeout = *t;
+  }
   m.finish();
 }
 

@@ -28,7 +28,10 @@ struct DatabaseConfig final : ComponentConfig {
   ReadPolicy read_policy = ReadPolicy::kAny;
   Replication replication = Replication::kAsync;
   std::shared_ptr<const Distribution> lag;  // null: 0
-  int read_quorum = 1;                      // R: replicas a read consults
+  // sync: a write still short of W acknowledgements this long after its own work ended fails
+  // (an error to its caller); absent: it waits (a crashed or cut replica then holds it).
+  std::optional<Seconds> replication_timeout;
+  int read_quorum = 1;   // R: replicas a read consults
   int write_quorum = 1;  // W: replicas (primary included) that applied a write before its ack
 
   int replica_count() const override { return replicas * shards; }
