@@ -183,30 +183,75 @@ void resolve_network(const NetworkConfig& network, const NetworkMembers& members
                      const std::vector<std::unique_ptr<ComponentConfig>>& components,
                      const ConfigIndex& index, Diagnostics& diag) {
   for (const auto& m : members.members) {
-    if (index.exists(m.name)) continue;
-    std::string msg = "network.zones." + network.zones[static_cast<std::size_t>(m.zone)] + ": '" +
-                      m.name + "' names no client or component";
-    const std::string hint = did_you_mean(m.name, index.names());
-    if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
-    diag.error(m.mark, msg);
+    const std::string context = "network.zones." + network.zones[static_cast<std::size_t>(m.zone)];
+    std::string name = m.name;
+    std::int64_t replica = -1;
+    if (const auto open = m.name.find('['); open != std::string::npos) {
+      // One replica: "db[2]".
+      name = m.name.substr(0, open);
+      if (m.name.back() != ']' ||
+          !parse_whole_number(m.name.substr(open + 1, m.name.size() - open - 2), &replica) ||
+          replica < 0) {
+        diag.error(m.mark, context + ": '" + m.name +
+                               "' is not a replica: write a component's name and a replica "
+                               "number from 0, such as 'db[2]'");
+        continue;
+      }
+    }
+    if (!index.exists(name)) {
+      std::string msg = context + ": '" + name + "' names no client or component";
+      const std::string hint = did_you_mean(name, index.names());
+      if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
+      diag.error(m.mark, msg);
+      continue;
+    }
+    if (replica < 0) continue;
+    const ComponentConfig* c = index.find(name);
+    if (c == nullptr) continue;  // it failed to parse: reported there
+    if (c->is_client) {
+      diag.error(m.mark, context + ": '" + m.name + "': a client has no replicas; list '" + name +
+                             "' itself");
+    } else if (replica >= c->replica_count()) {
+      diag.error(m.mark, context + ": " + name + " has " + std::to_string(c->replica_count()) +
+                             " replica" + (c->replica_count() == 1 ? "" : "s") +
+                             " (numbered from 0); '" + m.name + "' is not one of them");
+    }
   }
   // Where a zone's list was unreadable, members are missing: a call check would then report
   // calls between zones the author did not intend.
   if (!members.complete) return;
+  // Replicas of one component spread over zones talk to each other (a database replicates):
+  // their zones must be joined too.
+  for (const auto& c : components) {
+    const std::vector<int> zs = network.zones_of(c->name, c->replica_count());
+    for (std::size_t i = 0; i < zs.size(); ++i)
+      for (std::size_t j = i + 1; j < zs.size(); ++j)
+        if (!network.path(zs[i], zs[j]))
+          diag.error(c->mark, c->name + ": has replicas in zones '" +
+                                  network.zones[static_cast<std::size_t>(zs[i])] + "' and '" +
+                                  network.zones[static_cast<std::size_t>(zs[j])] +
+                                  "', but no network link joins them");
+  }
   for (const auto* list : {&clients, &components})
     for (const auto& c : *list) {
-      const int from = network.zone_of(c->name);
+      // Replicas may sit in other zones than their component: every pair must be joined.
+      const std::vector<int> from_zones = network.zones_of(c->name, c->replica_count());
       for (const NameRef& ref : c->callees()) {
-        if (index.find(ref.name) == nullptr) continue;  // reported by resolve
-        const int to = network.zone_of(ref.name);
-        if (network.path(from, to)) continue;
-        const std::string& a = network.zones[static_cast<std::size_t>(from)];
-        const std::string& b = network.zones[static_cast<std::size_t>(to)];
-        diag.error(ref.mark, c->name + ": '" + ref.name + "' is in zone '" + b + "' and " +
-                                 c->name + " in zone '" + a +
-                                 "', but no network link joins them (add one to network.links: "
-                                 "{between: [" +
-                                 a + ", " + b + "], latency: ...})");
+        const ComponentConfig* callee = index.find(ref.name);
+        if (callee == nullptr) continue;  // reported by resolve
+        bool reported = false;
+        for (int from : from_zones)
+          for (int to : network.zones_of(ref.name, callee->replica_count())) {
+            if (reported || network.path(from, to)) continue;
+            reported = true;
+            const std::string& a = network.zones[static_cast<std::size_t>(from)];
+            const std::string& b = network.zones[static_cast<std::size_t>(to)];
+            diag.error(ref.mark, c->name + ": '" + ref.name + "' is in zone '" + b + "' and " +
+                                     c->name + " in zone '" + a +
+                                     "', but no network link joins them (add one to "
+                                     "network.links: {between: [" +
+                                     a + ", " + b + "], latency: ...})");
+          }
       }
     }
 }

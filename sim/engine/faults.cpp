@@ -59,9 +59,9 @@ void FaultInjector::connect(const ComponentDirectory& directory) {
     std::vector<Replica> all;
     if (f.zone >= 0) {
       for (const auto& c : scenario_.components) {
-        if (scenario_.network.zone_of(c->name) != f.zone) continue;
         Component& comp = directory.get(c->name);
-        for (std::size_t i = 0; i < comp.replica_count(); ++i) all.push_back({&comp, i});
+        for (std::size_t i = 0; i < comp.replica_count(); ++i)
+          if (comp.replica(i).host().zone() == f.zone) all.push_back({&comp, i});
       }
     } else if (!on_link) {
       Component& comp = directory.get(f.component);

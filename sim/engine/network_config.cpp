@@ -1,5 +1,7 @@
 #include "sim/engine/network_config.hpp"
 
+#include <algorithm>
+
 namespace sdsim {
 
 std::string_view network_model_name(NetworkModel model) {
@@ -9,6 +11,22 @@ std::string_view network_model_name(NetworkModel model) {
 int NetworkConfig::zone_of(std::string_view name) const {
   auto it = zone_of_member_.find(name);
   return it == zone_of_member_.end() ? 0 : it->second;
+}
+
+int NetworkConfig::zone_of_host(std::string_view host, int fallback) const {
+  auto it = zone_of_member_.find(host);
+  return it == zone_of_member_.end() ? fallback : it->second;
+}
+
+std::vector<int> NetworkConfig::zones_of(const std::string& component, int replicas) const {
+  const int base = zone_of(component);
+  std::vector<int> out;
+  if (replicas < 1) out.push_back(base);
+  for (int i = 0; i < replicas; ++i) {
+    const int z = zone_of_host(component + "[" + std::to_string(i) + "]", base);
+    if (std::find(out.begin(), out.end(), z) == out.end()) out.push_back(z);
+  }
+  return out;
 }
 
 const NetworkLink* NetworkConfig::link_between(int a, int b) const {

@@ -56,6 +56,11 @@ struct NetworkConfig {
 
   // Zone index of a client or component (0 when it is in no declared zone).
   int zone_of(std::string_view name) const;
+  // Zone index of one host ("db[2]"): its own entry when a zone lists that replica, else
+  // `fallback` (its component's zone).
+  int zone_of_host(std::string_view host, int fallback) const;
+  // Every zone some replica of `component` (with `replicas` replicas) is in.
+  std::vector<int> zones_of(const std::string& component, int replicas) const;
   // The link joining zones a and b (either order), or nullptr.
   const NetworkLink* link_between(int a, int b) const;
   // What a message from a host of zone `from` to a host of zone `to` pays; nullopt when the

@@ -74,7 +74,9 @@ void Platform::enter_zone(int zone) {
 Host& Platform::add_host(const std::string& name, int cores) {
   namespace s4u = simgrid::s4u;
   if (sealed_) throw std::logic_error("Platform::add_host after seal: " + name);
-  s4u::NetZone* zone = zones_[static_cast<std::size_t>(current_zone_)];
+  // A zone may list this replica itself ("db[2]"); else it is in its component's zone.
+  const int zone_index = network_.zone_of_host(name, current_zone_);
+  s4u::NetZone* zone = zones_[static_cast<std::size_t>(zone_index)];
   std::vector<double> speeds{1.0};
   std::vector<double> slowdowns;
   if (auto it = slowdowns_.find(name); it != slowdowns_.end()) slowdowns = it->second;
@@ -88,7 +90,7 @@ Host& Platform::add_host(const std::string& name, int cores) {
           ->seal();
   const s4u::LinkInRoute up{link, s4u::LinkInRoute::Direction::UP};
   zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {up}, true);
-  hosts_.emplace_back(h, cores, current_zone_, std::move(slowdowns));
+  hosts_.emplace_back(h, cores, zone_index, std::move(slowdowns));
   return hosts_.back();
 }
 
