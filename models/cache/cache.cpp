@@ -1,5 +1,6 @@
 #include "models/cache/cache.hpp"
 
+#include "models/common/answer.hpp"
 #include "sim/engine/calendar.hpp"
 #include "sim/engine/network.hpp"
 #include "sim/engine/platform.hpp"
@@ -89,10 +90,7 @@ void CacheReplica::on_call(Message& m) {
     return;
   }
   c.stats_.rejected(now, now);
-  m.status = Status::kRejected;
-  m.held_for = 0;
-  m.cache = CacheResult::kNone;
-  m.reply_route->send_reply(m, 0);
+  answer_at_once(m, Status::kRejected);
 }
 
 void CacheReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/common/answer.hpp"
 #include "sim/engine/calendar.hpp"
 #include "sim/engine/cpu.hpp"
 #include "sim/engine/network.hpp"
@@ -103,11 +104,7 @@ void DatabaseReplica::on_call(Message& m) {
   const std::size_t host = shard_ * static_cast<std::size_t>(cfg.replicas) + index_;
   if (const double p = db.error_probability(host); p > 0 && db.error_rng_.uniform01() < p) {
     db.stats_.errored(now, now);
-    m.status = Status::kError;
-    m.held_for = 0;
-    m.stale = false;
-    m.cache = CacheResult::kNone;
-    m.reply_route->send_reply(m, 0);
+    answer_at_once(m, Status::kError);
     return;
   }
   const bool write = m.op == Op::kWrite;
@@ -120,9 +117,7 @@ void DatabaseReplica::on_call(Message& m) {
     // Only a primary takes writes (pick_replica sends them there; a fan-out to every replica
     // does not): answered at once with an error, counted as a rejection.
     db.stats_.rejected(now, now);
-    m.status = Status::kError;
-    m.held_for = 0;
-    m.reply_route->send_reply(m, 0);
+    answer_at_once(m, Status::kError);
     return;
   }
   const int workers = cfg.station.workers;
@@ -137,9 +132,7 @@ void DatabaseReplica::on_call(Message& m) {
     return;
   }
   db.stats_.rejected(now, now);
-  m.status = Status::kRejected;
-  m.held_for = 0;
-  m.reply_route->send_reply(m, 0);
+  answer_at_once(m, Status::kRejected);
 }
 
 void DatabaseReplica::crash() {
@@ -216,9 +209,7 @@ void DatabaseReplica::on_event(std::uint32_t tag, void* data) {
         db_.ctx_.messages.release(&m);
         return;
       }
-      m.status = Status::kOk;
-      m.held_for = 0;
-      m.reply_route->send_reply(m, 0);
+      answer_at_once(m, Status::kOk);
       return;
     }
     default:
@@ -342,9 +333,7 @@ void DatabaseReplica::answer_peer(Message& m) {
   Database& db = db_;
   if (m.op == Op::kRead) {
     m.caller_tag = version_tag(applied(m.key));
-    m.status = Status::kOk;
-    m.held_for = 0;
-    m.reply_route->send_reply(m, 0);
+    answer_at_once(m, Status::kOk);
     return;
   }
   // A replicated write: applied on arrival, or after the lag when one is given.

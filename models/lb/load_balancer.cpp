@@ -1,5 +1,6 @@
 #include "models/lb/load_balancer.hpp"
 
+#include "models/common/answer.hpp"
 #include "sim/engine/calendar.hpp"
 #include "sim/engine/platform.hpp"
 #include "sim/metrics/metrics_hub.hpp"
@@ -181,10 +182,7 @@ void LoadBalancerReplica::on_call(Message& parent) {
   const LoadBalancerConfig& cfg = lb_.config_;
   if (const double p = lb_.error_probability(index_); p > 0 && lb_.error_rng_.uniform01() < p) {
     stats.errored(now, now);
-    parent.status = Status::kError;
-    parent.held_for = 0;
-    parent.cache = CacheResult::kNone;
-    parent.reply_route->send_reply(parent, 0);
+    answer_at_once(parent, Status::kError);
     return;
   }
   if (!cfg.service_time) {  // a pure forward: the default, kept as short as it was
@@ -203,10 +201,7 @@ void LoadBalancerReplica::on_call(Message& parent) {
   }
   // No room: 503 at once, as a service does.
   stats.rejected(now, now);
-  parent.status = Status::kRejected;
-  parent.held_for = 0;
-  parent.cache = CacheResult::kNone;
-  parent.reply_route->send_reply(parent, 0);
+  answer_at_once(parent, Status::kRejected);
 }
 
 void LoadBalancerReplica::begin(Message& parent, Seconds arrived_at, bool from_queue) {

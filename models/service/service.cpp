@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "models/common/answer.hpp"
 #include "models/common/class_table.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/engine/calendar.hpp"
@@ -117,10 +118,7 @@ void ServiceReplica::on_call(Message& m) {
   if (const double p = service_.error_probability(index_);
       p > 0 && service_.error_rng_.uniform01() < p) {
     service_.stats_.errored(now, now);
-    m.status = Status::kError;
-    m.held_for = 0;
-    m.cache = CacheResult::kNone;
-    m.reply_route->send_reply(m, 0);
+    answer_at_once(m, Status::kError);
     return;
   }
   if (cfg.workers == 0 || busy_ < cfg.workers) {
@@ -133,10 +131,7 @@ void ServiceReplica::on_call(Message& m) {
     return;
   }
   service_.stats_.rejected(now, now);
-  m.status = Status::kRejected;
-  m.held_for = 0;
-  m.cache = CacheResult::kNone;
-  m.reply_route->send_reply(m, 0);
+  answer_at_once(m, Status::kRejected);
 }
 
 void ServiceReplica::crash() {

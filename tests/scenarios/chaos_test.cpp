@@ -131,25 +131,6 @@ TEST(CrashNPlusOne, RandomCrashesMatchTheBinomialSteadyState) {
   }
 }
 
-// Sum of a metric of a scope over the windows starting in [from, to) (timeseries.csv rows
-// "start,end,scope,metric,value").
-double window_sum(const std::string& csv, const std::string& scope, const std::string& metric,
-                  double from, double to) {
-  std::istringstream in(csv);
-  std::string line;
-  double sum = 0;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::string cell;
-    std::istringstream ls(line);
-    while (std::getline(ls, cell, ',')) f.push_back(cell);
-    if (f.size() != 5 || f[2] != scope || f[3] != metric || f[4].empty()) continue;
-    const double start = std::strtod(f[0].c_str(), nullptr);
-    if (start >= from && start < to) sum += std::strtod(f[4].c_str(), nullptr);
-  }
-  return sum;
-}
-
 const char* kAzPartition = "scenarios/chaos/az-partition.yaml";
 
 // W = 2 of 3: the two east replicas make the write quorum, so writes go on through the

@@ -18,31 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-struct Logged {
-  std::string client;
-  double issued = 0, ended = 0;
-  std::string outcome;
-};
-
-std::vector<Logged> request_log(const SimRun& run) {
-  std::istringstream in(run.request_log);
-  std::string line;
-  std::getline(in, line);
-  std::vector<Logged> out;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::string cell;
-    std::istringstream ls(line);
-    while (std::getline(ls, cell, ',')) f.push_back(cell);
-    if (f.size() != 5) {
-      ADD_FAILURE() << line;
-      continue;
-    }
-    out.push_back(
-        {f[0], std::strtod(f[2].c_str(), nullptr), std::strtod(f[3].c_str(), nullptr), f[4]});
-  }
-  return out;
-}
+using Logged = LoggedRequest;
 
 // Round robin over 4 replicas, one of them down for [20 s, 40 s): exactly every 4th request
 // issued then goes to the dead host and times out; none before or after.

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 
@@ -86,6 +87,48 @@ SimRun run_yaml(const std::string& yaml, bool with_request_log) {
   auto s = load_text(yaml);
   if (!s) throw std::runtime_error("the scenario did not load");
   return run_checked(*s, with_request_log);
+}
+
+namespace {
+std::vector<std::string> csv_cells(const std::string& line) {
+  std::vector<std::string> f;
+  std::string cell;
+  std::istringstream ls(line);
+  while (std::getline(ls, cell, ',')) f.push_back(cell);
+  if (!line.empty() && line.back() == ',') f.emplace_back();  // a trailing empty cell
+  return f;
+}
+}  // namespace
+
+std::vector<LoggedRequest> request_log(const SimRun& run) {
+  std::istringstream in(run.request_log);
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<LoggedRequest> out;
+  while (std::getline(in, line)) {
+    const std::vector<std::string> f = csv_cells(line);
+    if (f.size() != 5) {
+      ADD_FAILURE() << "malformed request log line: " << line;
+      continue;
+    }
+    out.push_back({f[0], std::strtoull(f[1].c_str(), nullptr, 10),
+                   std::strtod(f[2].c_str(), nullptr), std::strtod(f[3].c_str(), nullptr), f[4]});
+  }
+  return out;
+}
+
+double window_sum(const std::string& timeseries_csv, const std::string& scope,
+                  const std::string& metric, double from, double to) {
+  std::istringstream in(timeseries_csv);
+  std::string line;
+  double sum = 0;
+  while (std::getline(in, line)) {
+    const std::vector<std::string> f = csv_cells(line);
+    if (f.size() != 5 || f[2] != scope || f[3] != metric || f[4].empty()) continue;
+    const double start = std::strtod(f[0].c_str(), nullptr);
+    if (start >= from && start < to) sum += std::strtod(f[4].c_str(), nullptr);
+  }
+  return sum;
 }
 
 }  // namespace sdsim::testing

@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "models/models.hpp"
 #include "sim/config/scenario.hpp"
@@ -48,6 +49,22 @@ std::uint64_t count(const nlohmann::json& j, const std::string& path);
 
 // Loads `yaml` (fails the test when it does not load) and runs it with run_checked.
 SimRun run_yaml(const std::string& yaml, bool with_request_log = false);
+
+// One line of a request log (client,request,issued_s,ended_s,outcome; exact hex floats).
+struct LoggedRequest {
+  std::string client;
+  std::uint64_t id = 0;
+  double issued = 0, ended = 0;
+  std::string outcome;
+};
+// The requests of a run made with_request_log, in the order they ended; a malformed line
+// fails the test.
+std::vector<LoggedRequest> request_log(const SimRun& run);
+
+// The sum of `metric` of `scope` over the time-series windows starting in [from, to) (an
+// empty cell counts 0).
+double window_sum(const std::string& timeseries_csv, const std::string& scope,
+                  const std::string& metric, double from, double to);
 
 // Path of a file in the source tree (tests read scenarios/ and tests/config/).
 std::string source_path(const std::string& relative);

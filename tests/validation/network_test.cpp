@@ -20,22 +20,12 @@ namespace {
 using sdsim::testing::expect_near_theory;
 using sdsim::testing::SimRun;
 
-// Exact end-to-end latencies (seconds) of the requests in a request log
-// (client,request,issued_s,ended_s,outcome; hex floats).
+// Exact end-to-end latencies (seconds) of the requests of a run, all of which must be ok.
 std::vector<double> latencies(const SimRun& run) {
-  std::istringstream in(run.request_log);
-  std::string line;
-  std::getline(in, line);  // header
   std::vector<double> out;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::string cell;
-    std::istringstream ls(line);
-    while (std::getline(ls, cell, ',')) f.push_back(cell);
-    EXPECT_EQ(f.size(), 5u) << line;
-    if (f.size() != 5) continue;
-    EXPECT_EQ(f[4], "ok") << line;
-    out.push_back(std::strtod(f[3].c_str(), nullptr) - std::strtod(f[2].c_str(), nullptr));
+  for (const auto& r : sdsim::testing::request_log(run)) {
+    EXPECT_EQ(r.outcome, "ok") << r.issued;
+    out.push_back(r.ended - r.issued);
   }
   return out;
 }
