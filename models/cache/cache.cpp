@@ -18,7 +18,8 @@ Cache::Cache(const CacheConfig& config, SimContext& ctx)
                        config.queue_capacity.has_value(), false, config.downstream.has_value()})),
       hit_time_rng_(ctx.stream(config.name, "hit_time")),
       ttl_rng_(ctx.stream(config.name, "ttl_jitter")),
-      replica_rng_(ctx.stream(config.name, "replica")) {
+      replica_rng_(ctx.stream(config.name, "replica")),
+      error_rng_(ctx.stream(config.name, "errors")) {
   counters_.hits = stats_.add_counter("hits");
   counters_.misses = stats_.add_counter("misses");
   stats_.add_ratio("hit_ratio", {counters_.hits}, {counters_.hits, counters_.misses});
@@ -27,11 +28,14 @@ Cache::Cache(const CacheConfig& config, SimContext& ctx)
   counters_.coalesced = stats_.add_counter("coalesced");
   counters_.writes = stats_.add_counter("writes");
   counters_.dirty_flushed = stats_.add_counter("dirty_flushed");
+  if (config.downstream && config.write_policy == CacheConfig::WritePolicy::kWriteBack)
+    counters_.dirty_lost = stats_.add_counter("dirty_lost");
+  if (config.timeout) counters_.downstream_timeouts = stats_.add_counter("downstream_timeouts");
   for (int i = 0; i < config.replicas; ++i) {
     const std::string host_name = config.name + "[" + std::to_string(i) + "]";
     Host& h = ctx.platform.add_host(host_name, 1);
     replicas_.push_back(std::make_unique<CacheReplica>(
-        *this, h,
+        *this, h, replicas_.size(),
         make_cache_policy(config.policy, static_cast<std::size_t>(config.capacity),
                           ctx.stream(host_name, "eviction"))));
   }
@@ -51,8 +55,9 @@ void Cache::start() {
   for (auto& r : replicas_) r->start();
 }
 
-CacheReplica::CacheReplica(Cache& cache, Host& host, std::unique_ptr<CachePolicy> policy)
-    : Node(host), cache_(cache), store_(std::move(policy)) {}
+CacheReplica::CacheReplica(Cache& cache, Host& host, std::size_t index,
+                           std::unique_ptr<CachePolicy> policy)
+    : Node(host), cache_(cache), index_(index), store_(std::move(policy)) {}
 
 void CacheReplica::connect(Component* downstream) {
   downstream_ = downstream;
@@ -80,6 +85,14 @@ void CacheReplica::on_call(Message& m) {
   const CacheConfig& cfg = c.config_;
   const Seconds now = c.ctx_.calendar.now();
   c.stats_.arrived(now);
+  if (const double p = c.error_probability(index_); p > 0 && c.error_rng_.uniform01() < p) {
+    c.stats_.errored(now, now);
+    m.status = Status::kError;
+    m.held_for = 0;
+    m.cache = CacheResult::kNone;
+    m.reply_route->send_reply(m, 0);
+    return;
+  }
   if (cfg.workers == 0 || busy_ < cfg.workers) {
     begin(&m, now, false);
     return;
@@ -119,9 +132,33 @@ void CacheReplica::on_event(std::uint32_t tag, void* data) {
     return;
   }
   if (tag == kFlushTick) {
+    // While the replica is down its store is empty: nothing to flush.
     const Seconds now = c.ctx_.calendar.now();
     for (std::uint64_t key : store_.take_dirty()) flush(key, now);
     c.ctx_.calendar.after(c.config_.flush_interval, this, kFlushTick);
+    return;
+  }
+  if (tag == kCallTimeout) {
+    const std::uint32_t slot = unpack_slot(data);
+    if (!calls_.is_current(slot, unpack_gen(data))) return;  // answered in time, or crashed
+    Call call = std::move(calls_[slot].value);
+    calls_.release(slot);  // its late reply is stale now
+    const Seconds now = c.ctx_.calendar.now();
+    c.stats_.count(*c.counters_.downstream_timeouts,
+                   call.kind == CallKind::kFlush ? now : call.first.arrived_at);
+    switch (call.kind) {
+      case CallKind::kFlush:
+        return;  // the entry was written off as clean when it was flushed
+      case CallKind::kFetch: {
+        auto it = fetching_.find(call.key);
+        if (it != fetching_.end() && it->second == slot) fetching_.erase(it);
+        answer(call, Status::kError, CacheResult::kMiss, 0);
+        return;
+      }
+      case CallKind::kWrite:
+        answer(call, Status::kError, CacheResult::kNone, 0);
+        return;
+    }
   }
 }
 
@@ -231,6 +268,9 @@ std::uint32_t CacheReplica::call_downstream(CallKind kind, const Message* parent
   m->caller_gen = calls_[slot].gen;
   m->sent_at = now;
   to_[r]->send_call(*m, m->request_bytes);
+  if (cache_.config_.timeout)
+    ctx.calendar.at(now + *cache_.config_.timeout, this, kCallTimeout,
+                    pack_slot(slot, calls_[slot].gen));
   return slot;
 }
 
@@ -274,8 +314,13 @@ void CacheReplica::on_reply(Message& m) {
         absorb(store_.write(call.key, expiry(now), false), call.first.arrived_at);
       break;
   }
+  answer(call, status, result, (now - call.sent_at) - held);
+}
+
+void CacheReplica::answer(Call& call, Status status, CacheResult result, Seconds network) {
+  Cache& c = cache_;
+  const Seconds now = c.ctx_.calendar.now();
   // The network share goes to the request that made the call; coalesced ones only waited.
-  const Seconds network = (now - call.sent_at) - held;
   c.stats_.downstream_done(call.first.arrived_at, now - call.first.waiting_since, network);
   reply(call.first, status, result);
   for (const Waiter& w : call.more) {
@@ -294,9 +339,35 @@ void CacheReplica::reply(const Waiter& w, Status status, CacheResult result) {
   m.reply_route->send_reply(m, m.response_bytes);
 }
 
-std::uint64_t CacheReplica::drop_all_state() {
+void CacheReplica::crash() {
+  Cache& c = cache_;
+  SimContext& ctx = c.ctx_;
+  const Seconds now = ctx.calendar.now();
+  const std::uint64_t dirty = store_.drop_all();  // cold: it restarts empty
+  if (dirty > 0 && c.counters_.dirty_lost) c.stats_.count(*c.counters_.dirty_lost, now, dirty);
+  for (const Queued& q : queue_) {
+    c.stats_.lost(now, q.arrived_at, true, true, false);
+    ctx.messages.release(q.message);
+  }
+  queue_.clear();
+  lookups_.for_each_live([&](std::uint32_t slot, Lookup& l) {
+    c.stats_.lost(now, l.arrived_at, false, true, true);
+    ctx.messages.release(l.message);
+    lookups_.release(slot);  // its kLookupDone timer is stale now
+  });
+  // Requests waiting on a downstream call (the one that made it and the coalesced ones) had
+  // ended their lookup: they hold no worker and are out of the local scope.
+  calls_.for_each_live([&](std::uint32_t slot, Call& call) {
+    auto drop = [&](const Waiter& w) {
+      c.stats_.lost(now, w.arrived_at, false, false, false);
+      ctx.messages.release(w.message);
+    };
+    if (call.first.message != nullptr) drop(call.first);
+    for (const Waiter& w : call.more) drop(w);
+    calls_.release(slot);  // replies and timeouts still on the way are stale now
+  });
   fetching_.clear();
-  return store_.drop_all();
+  busy_ = 0;
 }
 
 }  // namespace sdsim

@@ -14,11 +14,15 @@
 // mark it dirty, reply at once; dirty entries go downstream every flush_interval and when
 // evicted). Lookups take a worker (`workers`, default unlimited) for their hit_time and wait
 // in a FIFO room when none is free (rejected when it is full, like a service); a worker is
-// not held while a downstream call runs. docs/models/cache.md.
+// not held while a downstream call runs. With `timeout`, a downstream call unanswered in time
+// fails: its waiters get an error, nothing is filled. Faults: a crashed replica loses its
+// entries (dirty ones counted in dirty_lost) and every request it holds; it restarts cold;
+// injected errors answer a call with an error on arrival. docs/models/cache.md.
 #pragma once
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -36,16 +40,16 @@ class Route;
 
 class CacheReplica final : public Node {
  public:
-  CacheReplica(Cache& cache, Host& host, std::unique_ptr<CachePolicy> policy);
+  CacheReplica(Cache& cache, Host& host, std::size_t index, std::unique_ptr<CachePolicy> policy);
   void connect(Component* downstream);
   void start();
   void on_call(Message& m) override;
   void on_reply(Message& m) override;
   void on_event(std::uint32_t tag, void* data) override;
-  // A crash (faults come in a later issue): drops every entry and forgets which fetches are
-  // in flight; returns how many dirty (unflushed) entries were lost. Calls in flight and
-  // their callers are left to the crash handling of that issue.
-  std::uint64_t drop_all_state();
+  // Its host went off: every entry is dropped (the dirty ones are counted in dirty_lost), and
+  // every request it holds (queued, in a lookup, waiting on a downstream call) is lost without
+  // a reply; its downstream calls are forgotten (late replies and timers are stale).
+  void crash();
   const CacheStore& store() const { return store_; }
 
  private:
@@ -79,7 +83,7 @@ class CacheReplica final : public Node {
         more.push_back(w);
     }
   };
-  enum Tag : std::uint32_t { kLookupDone = kFirstModelTag, kFlushTick };
+  enum Tag : std::uint32_t { kLookupDone = kFirstModelTag, kFlushTick, kCallTimeout };
 
   void begin(Message* m, Seconds arrived_at, bool from_queue);
   void lookup_done(Message* m, Seconds arrived_at, Seconds service);
@@ -89,9 +93,11 @@ class CacheReplica final : public Node {
   void absorb(const CacheStore::Fill& fill, Seconds at);
   void flush(std::uint64_t key, Seconds at);
   void reply(const Waiter& w, Status status, CacheResult result);
+  void answer(Call& call, Status status, CacheResult result, Seconds network);
   Seconds expiry(Seconds now);
 
   Cache& cache_;
+  std::size_t index_;
   CacheStore store_;
   int busy_ = 0;  // workers doing a lookup
   std::deque<Queued> queue_;
@@ -112,11 +118,15 @@ class Cache final : public Component {
   void connect(const ComponentDirectory& directory) override;
   void start() override;
   CacheReplica& cache_replica(std::size_t i) { return *replicas_[i]; }
+  // The replica restarts cold: its crash dropped everything (replica_up has nothing to do).
+  void replica_down(std::size_t i) override { replicas_[i]->crash(); }
 
  private:
   friend class CacheReplica;
   struct Counters {
     StationStats::CounterId hits, misses, evictions, expirations, coalesced, writes, dirty_flushed;
+    // Registered only when they can happen: write_back with a downstream; a timeout.
+    std::optional<StationStats::CounterId> dirty_lost, downstream_timeouts;
   };
 
   const CacheConfig& config_;
@@ -126,6 +136,7 @@ class Cache final : public Component {
   RandomStream hit_time_rng_;
   RandomStream ttl_rng_;
   RandomStream replica_rng_;  // which replica of the downstream component
+  RandomStream error_rng_;    // injected errors (faults)
   std::vector<std::unique_ptr<CacheReplica>> replicas_;
 };
 

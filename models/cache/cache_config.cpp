@@ -90,6 +90,17 @@ std::unique_ptr<ComponentConfig> parse_cache(MapReader& r) {
     if (c->write_policy != CacheConfig::WritePolicy::kWriteBack)
       r.error(r.mark_of_key("flush_interval"), "flush_interval needs write_policy: write_back");
   }
+  if (r.has("timeout")) {
+    if (auto t = r.quantity("timeout", Dimension::kTime)) {
+      if (*t <= 0)
+        r.error(r.mark_of_value("timeout"),
+                "timeout: expected a time > 0 (leave it out to wait for the downstream)");
+      else
+        c->timeout = *t;
+    }
+    if (!c->downstream)
+      r.error(r.mark_of_key("timeout"), "timeout needs a downstream (it bounds its calls)");
+  }
   return c;
 }
 

@@ -27,7 +27,8 @@ struct CacheConfig final : ComponentConfig {
   std::optional<Seconds> ttl;                  // absent: never expires
   double ttl_jitter = 0;                       // fraction: ttl * (1 + U(-j, +j))
   WritePolicy write_policy = WritePolicy::kWriteThrough;
-  Seconds flush_interval = 1;  // write_back
+  Seconds flush_interval = 1;      // write_back
+  std::optional<Seconds> timeout;  // downstream calls; absent: wait for the reply
 
   int replica_count() const override { return replicas; }
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
