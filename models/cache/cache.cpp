@@ -87,10 +87,7 @@ void CacheReplica::on_call(Message& m) {
   c.stats_.arrived(now);
   if (const double p = c.error_probability(index_); p > 0 && c.error_rng_.uniform01() < p) {
     c.stats_.errored(now, now);
-    m.status = Status::kError;
-    m.held_for = 0;
-    m.cache = CacheResult::kNone;
-    m.reply_route->send_reply(m, 0);
+    answer_at_once(m, Status::kError);
     return;
   }
   if (cfg.workers == 0 || busy_ < cfg.workers) {

@@ -19,29 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-struct Logged {
-  double issued = 0, ended = 0;
-  std::string outcome;
-};
-
-std::vector<Logged> request_log(const SimRun& run) {
-  std::istringstream in(run.request_log);
-  std::string line;
-  std::getline(in, line);
-  std::vector<Logged> out;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::string cell;
-    std::istringstream ls(line);
-    while (std::getline(ls, cell, ',')) f.push_back(cell);
-    if (f.size() != 5) {
-      ADD_FAILURE() << line;
-      continue;
-    }
-    out.push_back({std::strtod(f[2].c_str(), nullptr), std::strtod(f[3].c_str(), nullptr), f[4]});
-  }
-  return out;
-}
+using Logged = LoggedRequest;
 
 // One metric of one scope per window, by window start.
 std::map<double, double> series(const std::string& csv, const std::string& scope,
