@@ -22,6 +22,7 @@ Client::Client(const ClientConfig& config, SimContext& ctx)
       class_rng_(ctx.stream(config.name, "class")),
       key_rng_(ctx.stream(config.name, "keys")),
       phases_(ctx.stream(config.name, "phases")),
+      retry_rng_(ctx.stream(config.name, "retry")),
       shocks_(config.shocks.size()) {
   ctx.control.add_drainable(this);
   double sum = 0;
@@ -170,30 +171,91 @@ void Client::issue(std::int32_t user) {
     class_scopes_[klass]->attempt_sent(now, now);
   }
 
+  if (config_.keys) e.value.key = config_.keys->sample(key_rng_);
+  if (config_.retry && config_.retry->budget)
+    budget_tokens_ = std::min(RetryPolicy::kBudgetBurst, budget_tokens_ + *config_.retry->budget);
+  send_attempt(slot);
+}
+
+void Client::send_attempt(std::uint32_t slot) {
+  const Seconds now = ctx_.calendar.now();
+  auto& e = open_[slot];
+  const Open& o = e.value;
   Message* m = ctx_.messages.make();
-  if (config_.keys) m->key = config_.keys->sample(key_rng_);
-  if (klass >= 0) {
-    m->klass = first_class_id_ + static_cast<std::uint32_t>(klass);
-    m->op = config_.classes[klass].op;
+  m->key = o.key;
+  if (o.klass >= 0) {
+    m->klass = first_class_id_ + static_cast<std::uint32_t>(o.klass);
+    m->op = config_.classes[o.klass].op;
   }
   const std::size_t r = target_->pick_replica(*m, replicas_);
-  m->request_id = e.value.id;
+  m->request_id = o.id;
   m->caller = this;
   m->reply_route = back_[r];
   m->caller_slot = slot;
   m->caller_gen = e.gen;
-  m->issued_at = now;
+  m->caller_tag = o.attempt;
+  m->issued_at = o.issued_at;
   m->sent_at = now;
   m->request_bytes = config_.request_size;
   m->response_bytes = config_.response_size;
   to_[r]->send_call(*m, m->request_bytes);
   if (config_.timeout) {
-    deadlines_.push_back({now + *config_.timeout, slot, e.gen});
+    deadlines_.push_back({now + *config_.timeout, slot, e.gen, o.attempt});
     if (!deadline_armed_) {
       deadline_armed_ = true;
       ctx_.calendar.at(deadlines_.front().at, this, kTimeout);
     }
   }
+}
+
+Seconds Client::backoff(Open& o) {
+  const RetryPolicy& p = *config_.retry;
+  Seconds d = 0;
+  switch (p.backoff) {
+    case RetryPolicy::Backoff::kNone:
+      return 0;
+    case RetryPolicy::Backoff::kConstant:
+      d = p.base;
+      break;
+    case RetryPolicy::Backoff::kExponential:
+      d = std::min(p.cap, p.base * std::ldexp(1.0, static_cast<int>(o.attempt)));
+      break;
+    case RetryPolicy::Backoff::kDecorrelated: {
+      // AWS's "decorrelated jitter": uniform between the base and 3x the last wait, capped.
+      const Seconds last = o.attempt == 0 ? p.base : o.last_wait;
+      d = std::min(p.cap, p.base + retry_rng_.uniform01() * (3 * last - p.base));
+      o.last_wait = d;
+      return d;
+    }
+  }
+  switch (p.jitter) {
+    case RetryPolicy::Jitter::kNone:
+      return d;
+    case RetryPolicy::Jitter::kFull:
+      return retry_rng_.uniform01() * d;
+    case RetryPolicy::Jitter::kEqual:
+      return d / 2 + retry_rng_.uniform01() * d / 2;
+  }
+  return d;
+}
+
+void Client::attempt_failed(std::uint32_t slot, Outcome outcome) {
+  Open& o = open_[slot].value;
+  if (config_.retry) {
+    const RetryPolicy& p = *config_.retry;
+    const bool retryable = outcome == Outcome::kTimedOut   ? p.on_timeout
+                           : outcome == Outcome::kRejected ? p.on_rejected
+                                                           : p.on_error;
+    const bool budget_ok = !p.budget || budget_tokens_ >= 1;
+    if (retryable && o.attempt < static_cast<std::uint32_t>(p.max_retries) && budget_ok) {
+      if (p.budget) budget_tokens_ -= 1;
+      o.backing_off = true;
+      const Seconds wait = backoff(o);
+      ctx_.calendar.at(ctx_.calendar.now() + wait, this, kRetry, pack_slot(slot, open_[slot].gen));
+      return;
+    }
+  }
+  end(slot, outcome);
 }
 
 void Client::end(std::uint32_t slot, Outcome outcome) {
@@ -243,6 +305,17 @@ void Client::on_event(std::uint32_t tag, void* data) {
       deadline_armed_ = false;
       expire_deadlines();
       break;
+    case kRetry: {
+      const std::uint32_t slot = unpack_slot(data);
+      if (!open_.is_current(slot, unpack_gen(data))) return;  // ended (drain) meanwhile
+      Open& o = open_[slot].value;
+      o.backing_off = false;
+      ++o.attempt;
+      scope_.attempt_sent(ctx_.calendar.now(), o.issued_at);
+      if (o.klass >= 0) class_scopes_[o.klass]->attempt_sent(ctx_.calendar.now(), o.issued_at);
+      send_attempt(slot);
+      break;
+    }
     default:
       break;
   }
@@ -252,13 +325,14 @@ void Client::expire_deadlines() {
   const Seconds now = ctx_.calendar.now();
   while (!deadlines_.empty()) {
     const Deadline d = deadlines_.front();
-    if (!open_.is_current(d.slot, d.gen)) {  // answered in time: nothing to do
+    if (!open_.is_current(d.slot, d.gen) || open_[d.slot].value.attempt != d.attempt ||
+        open_[d.slot].value.backing_off) {  // answered in time: nothing to do
       deadlines_.pop_front();
       continue;
     }
     if (d.at > now) break;
     deadlines_.pop_front();
-    end(d.slot, Outcome::kTimedOut);
+    attempt_failed(d.slot, Outcome::kTimedOut);
   }
   if (!deadlines_.empty()) {
     deadline_armed_ = true;
@@ -274,11 +348,15 @@ void Client::on_reply(Message& m) {
     class_scopes_[m.klass - first_class_id_]->response_received(now, now - m.sent_at, m.issued_at);
   const Status status = m.status;
   const std::uint32_t slot = m.caller_slot;
+  const bool this_attempt =
+      current && open_[slot].value.attempt == m.caller_tag && !open_[slot].value.backing_off;
   ctx_.messages.release(&m);
-  if (!current) return;  // the client gave up on it already: counted in throughput only
-  end(slot, status == Status::kOk         ? Outcome::kOk
-            : status == Status::kRejected ? Outcome::kRejected
-                                          : Outcome::kError);
+  // The client gave up on this attempt already: counted in throughput only.
+  if (!this_attempt) return;
+  if (status == Status::kOk)
+    end(slot, Outcome::kOk);
+  else
+    attempt_failed(slot, status == Status::kRejected ? Outcome::kRejected : Outcome::kError);
 }
 
 void Client::on_call(Message& m) {

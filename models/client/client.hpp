@@ -37,6 +37,10 @@ class Client final : public Component, public Node, public Drainable {
     Seconds issued_at = 0;
     std::int32_t user = -1;   // closed loop: who waits for it
     std::int32_t klass = -1;  // index in the client's classes (-1: none)
+    std::uint64_t key = 0;
+    std::uint32_t attempt = 0;  // of the attempt in flight (0: the first)
+    bool backing_off = false;   // waiting to retry
+    Seconds last_wait = 0;      // the last backoff (decorrelated jitter)
   };
   enum Tag : std::uint32_t {
     kArrival = kFirstModelTag,
@@ -45,11 +49,17 @@ class Client final : public Component, public Node, public Drainable {
     kPhase,       // onoff: the current period ends
     kShockBegin,  // data: index in config_.shocks
     kShockEnd,
+    kRetry,  // data: the request's (slot, generation)
   };
   // At most this many on-periods of an onoff client are listed as incidents.
   static constexpr std::uint64_t kMaxBursts = 1000;
 
   void issue(std::int32_t user);
+  // Sends the current attempt of request `slot`.
+  void send_attempt(std::uint32_t slot);
+  // The attempt in flight failed with `outcome`: retry it (after its backoff) or end it.
+  void attempt_failed(std::uint32_t slot, Outcome outcome);
+  Seconds backoff(Open& o);
   void expire_deadlines();
   void schedule_next_arrival();
   void end(std::uint32_t slot, Outcome outcome);
@@ -66,7 +76,9 @@ class Client final : public Component, public Node, public Drainable {
   RandomStream replicas_;
   RandomStream class_rng_;
   RandomStream key_rng_;
-  RandomStream phases_;  // onoff: period lengths
+  RandomStream phases_;     // onoff: period lengths
+  RandomStream retry_rng_;  // backoff jitter
+  double budget_tokens_ = RetryPolicy::kBudgetBurst;
   Component* target_ = nullptr;
   std::vector<RequestScope*> class_scopes_;  // one per class
   std::vector<double> class_cdf_;            // cumulative shares
@@ -99,6 +111,7 @@ class Client final : public Component, public Node, public Drainable {
     Seconds at;
     std::uint32_t slot;
     std::uint32_t gen;
+    std::uint32_t attempt;
   };
   std::deque<Deadline> deadlines_;
   bool deadline_armed_ = false;

@@ -429,6 +429,88 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
     else
       c->timeout = *t;
   }
+  if (r.has("retry")) {
+    MapReader rt(r.get("retry"), r.context() + ".retry", r.diag());
+    if (rt.ok()) {
+      RetryPolicy p;
+      if (auto n = rt.integer("max_retries", 1, 100, true)) p.max_retries = static_cast<int>(*n);
+      if (rt.has("backoff")) {
+        MapReader b(rt.get("backoff"), rt.context() + ".backoff", r.diag());
+        const char* kinds[] = {"constant", "exponential", "decorrelated"};
+        int given = 0;
+        for (int k = 0; k < 3; ++k)
+          if (b.has(kinds[k])) {
+            ++given;
+            if (auto v = b.quantity(kinds[k], Dimension::kTime)) {
+              if (*v <= 0) b.error_at(kinds[k], std::string(kinds[k]) + " must be > 0");
+              p.base = *v;
+              p.backoff = static_cast<RetryPolicy::Backoff>(k + 1);
+            }
+          }
+        if (b.ok() && given != 1)
+          b.error(b.mark(),
+                  "give one of constant, exponential or decorrelated, such as "
+                  "{exponential: 20ms, cap: 1s}");
+        if (b.has("cap")) {
+          if (auto v = b.quantity("cap", Dimension::kTime)) p.cap = *v;
+          if (p.backoff == RetryPolicy::Backoff::kConstant)
+            b.error_at("cap", "cap: a constant backoff has nothing to cap");
+          else if (p.cap < p.base)
+            b.error_at("cap", "cap must be at least the first wait");
+        } else if (p.backoff == RetryPolicy::Backoff::kExponential ||
+                   p.backoff == RetryPolicy::Backoff::kDecorrelated) {
+          p.cap = std::max<Seconds>(p.base, 10 * p.base);  // documented default
+        }
+        b.finish();
+      }
+      if (auto j2 = rt.choice("jitter", {"none", "full", "equal"})) {
+        p.jitter = *j2 == "full"    ? RetryPolicy::Jitter::kFull
+                   : *j2 == "equal" ? RetryPolicy::Jitter::kEqual
+                                    : RetryPolicy::Jitter::kNone;
+        if (p.jitter != RetryPolicy::Jitter::kNone &&
+            (p.backoff == RetryPolicy::Backoff::kNone ||
+             p.backoff == RetryPolicy::Backoff::kDecorrelated))
+          rt.error_at("jitter", p.backoff == RetryPolicy::Backoff::kNone
+                                    ? "jitter needs a backoff to spread"
+                                    : "decorrelated backoff is random already: no jitter");
+      }
+      if (rt.has("budget")) {
+        if (auto v = rt.quantity("budget", Dimension::kFraction)) {
+          if (*v <= 0)
+            rt.error_at("budget", "budget must be > 0 (leave it out for retries without a budget)");
+          else
+            p.budget = *v;
+        }
+      }
+      if (rt.has("on")) {
+        const YAML::Node on = rt.get("on");
+        if (!on.IsSequence() || on.size() == 0) {
+          rt.error(mark_of(on), "on: expected a list of outcomes, such as [timeout, rejected]");
+        } else {
+          p.on_timeout = p.on_rejected = p.on_error = false;
+          for (const YAML::Node& o : on) {
+            const std::string v = o.IsScalar() ? o.Scalar() : "";
+            if (v == "timeout")
+              p.on_timeout = true;
+            else if (v == "rejected")
+              p.on_rejected = true;
+            else if (v == "error")
+              p.on_error = true;
+            else {
+              std::string msg =
+                  "on: unknown outcome '" + v + "' (expected timeout, rejected, error)";
+              const std::string hint = did_you_mean(v, {"timeout", "rejected", "error"});
+              if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
+              rt.error(mark_of(o), msg);
+            }
+          }
+        }
+      }
+      c->retry = p;
+    }
+    rt.finish();
+  }
+
   if (r.has("keys")) c->keys = parse_keys(r);
   if (r.has("classes")) c->classes = parse_classes(r);
   c->request_size = r.quantity("request_size", Dimension::kSize).value_or(0);
@@ -461,6 +543,15 @@ void ClientConfig::resolve(const ConfigIndex& index, Diagnostics& diag) const {
 
 std::unique_ptr<Component> ClientConfig::build(SimContext& ctx) const {
   return std::make_unique<Client>(*this, ctx);
+}
+
+std::optional<Seconds> ClientConfig::longest_request_wait() const {
+  if (!timeout) return std::nullopt;
+  if (!retry) return timeout;
+  const Seconds wait = retry->backoff == RetryPolicy::Backoff::kNone       ? 0
+                       : retry->backoff == RetryPolicy::Backoff::kConstant ? retry->base
+                                                                           : retry->cap;
+  return (retry->max_retries + 1) * *timeout + retry->max_retries * wait;
 }
 
 }  // namespace sdsim

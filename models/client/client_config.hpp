@@ -44,6 +44,21 @@ struct ShockWindow {
   Seconds length = 0;
 };
 
+// Retries of a failed attempt (`retry:`; docs/models/client.md, "Retries").
+struct RetryPolicy {
+  enum class Backoff { kNone, kConstant, kExponential, kDecorrelated };
+  enum class Jitter { kNone, kFull, kEqual };
+  int max_retries = 1;
+  Backoff backoff = Backoff::kNone;
+  Seconds base = 0;               // the backoff's first (or only) wait
+  Seconds cap = 0;                // exponential, decorrelated: the longest wait
+  Jitter jitter = Jitter::kNone;  // constant, exponential
+  std::optional<double> budget;   // retries per request issued (token bucket)
+  bool on_timeout = true, on_rejected = true, on_error = true;  // retryable outcomes
+  // The retry budget's bucket: starts full with this many tokens, holds no more.
+  static constexpr double kBudgetBurst = 10;
+};
+
 struct ClientConfig final : ComponentConfig {
   // kProfile: non-homogeneous Poisson with a rate profile (poisson with spikes, ramp, rates
   // trace); kOnOff: on/off modulated Poisson; kTimestamps: a trace of arrival times.
@@ -66,6 +81,7 @@ struct ClientConfig final : ComponentConfig {
   int users = 0;                              // closed loop
   std::shared_ptr<const Distribution> think;  // closed loop
   std::optional<Seconds> timeout;             // per attempt; absent = wait forever
+  std::optional<RetryPolicy> retry;           // absent: no retries
   std::shared_ptr<const KeySpace> keys;       // absent: requests name no key
   std::vector<RequestClass> classes;          // empty: one implicit class (reads)
   Bytes request_size = 0;                     // of each request it sends
@@ -73,7 +89,8 @@ struct ClientConfig final : ComponentConfig {
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::vector<NameRef> callees() const override { return {target}; }
-  std::optional<Seconds> longest_request_wait() const override { return timeout; }
+  // The longest a request may stay open: every attempt's timeout and the longest backoffs.
+  std::optional<Seconds> longest_request_wait() const override;
   std::unique_ptr<Component> build(SimContext& ctx) const override;
 };
 

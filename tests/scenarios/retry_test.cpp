@@ -1,0 +1,123 @@
+// Client retries (docs/models/client.md, "Retries"): each test checks a figure a wrong
+// implementation would get wrong; conservation and no deadlock are checked by the harness.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/sim_harness.hpp"
+
+namespace sdsim::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string failing_service(const std::string& retry, const char* probability) {
+  return R"(
+name: retries
+seed: 21
+duration: 200s
+clients:
+  - {name: users, target: api, arrival: {poisson: 100/s}, timeout: 1s, retry: )" +
+         retry + R"(}
+components:
+  - {name: api, kind: service, workers: unlimited, service_time: const(1ms)}
+faults:
+  - {name: flaky, at: 0s, errors: api, probability: )" +
+         probability + "}\n";
+}
+
+// Each attempt fails independently with p = 0.5; up to 2 retries: a request succeeds with
+// 1 - p^3 and makes 1 + p + p^2 attempts on average.
+TEST(Retries, IndependentFailuresGiveTheGeometricFigures) {
+  const json s = run_yaml(failing_service("{max_retries: 2, on: [error]}", "50%")).summary;
+  const double n = num(s, "system.requests.issued");
+  const double ok = num(s, "system.requests.outcomes.ok") / n;
+  expect_near_theory("retries: share ok", "1 - p^3", 0.875, ok, 4 * std::sqrt(0.875 * 0.125 / n));
+  // Attempts per request: 1, 2 or 3 with probabilities 1/2, 1/4, 1/4: variance 0.6875.
+  expect_near_theory("retries: attempts per request", "1 + p + p^2", 1.75,
+                     num(s, "system.retry_amplification"), 4 * std::sqrt(0.6875 / n));
+  EXPECT_EQ(num(s, "components.api.arrivals"), num(s, "system.attempts"));
+}
+
+// Every attempt fails at once; a constant backoff of 100 ms between them: the request ends
+// (error) exactly 2 x 100 ms after it was issued, after 3 attempts.
+TEST(Retries, ConstantBackoffSpacesTheAttempts) {
+  const SimRun run =
+      run_yaml(failing_service("{max_retries: 2, backoff: {constant: 100ms}}", "100%"), true);
+  for (const LoggedRequest& r : request_log(run)) {
+    EXPECT_EQ(r.outcome, "error");
+    EXPECT_NEAR(r.ended - r.issued, 0.2, 1e-9);
+  }
+  EXPECT_DOUBLE_EQ(num(run.summary, "system.retry_amplification"), 3.0);
+}
+
+// Exponential backoff 10 ms, doubling, capped at 25 ms: waits 10, 20, 25 ms.
+TEST(Retries, ExponentialBackoffDoublesUpToItsCap) {
+  const SimRun run = run_yaml(
+      failing_service("{max_retries: 3, backoff: {exponential: 10ms, cap: 25ms}}", "100%"), true);
+  for (const LoggedRequest& r : request_log(run)) EXPECT_NEAR(r.ended - r.issued, 0.055, 1e-9);
+}
+
+// Full jitter draws each wait uniformly in [0, d]: the mean wait is d / 2.
+TEST(Retries, FullJitterHalvesTheMeanWait) {
+  const SimRun run = run_yaml(
+      failing_service("{max_retries: 1, backoff: {constant: 100ms}, jitter: full}", "100%"), true);
+  double sum = 0, lo = 1, hi = 0;
+  int n = 0;
+  for (const LoggedRequest& r : request_log(run)) {
+    const double w = r.ended - r.issued;
+    sum += w;
+    lo = std::min(lo, w);
+    hi = std::max(hi, w);
+    ++n;
+  }
+  // Uniform on [0, 100 ms]: sd 28.9 ms.
+  expect_near_theory("full jitter: mean wait (s)", "d / 2", 0.05, sum / n,
+                     4 * 0.1 / std::sqrt(12.0 * n));
+  EXPECT_GE(lo, 0.0);
+  EXPECT_LE(hi, 0.1);
+}
+
+// A retry budget of 10% lets retries add at most 10% of the requests (plus the bucket's
+// burst of 10), however many attempts fail.
+TEST(Retries, BudgetCapsTheRetries) {
+  const json s = run_yaml(failing_service("{max_retries: 3, budget: 10%}", "100%")).summary;
+  const double n = num(s, "system.requests.issued");
+  const double retries = num(s, "system.attempts") - n;
+  EXPECT_LE(retries, 0.1 * n + 10);
+  EXPECT_GE(retries, 0.1 * n - 1);
+}
+
+// Timeouts are retried too, and the server does the abandoned work: a 300 ms job behind a
+// 100 ms client timeout gets each request 3 times (the retry storm's amplification).
+TEST(Retries, TimedOutAttemptsAreRetriedAndTheServerDoesTheWorkAgain) {
+  const SimRun run = run_yaml(R"(
+name: timeout-retries
+duration: 10s
+clients:
+  - {name: users, target: api, arrival: {constant: 10/s}, timeout: 100ms, retry: {max_retries: 2}}
+components:
+  - {name: api, kind: service, workers: unlimited, service_time: const(300ms)}
+)",
+                              true);
+  for (const LoggedRequest& r : request_log(run)) {
+    EXPECT_EQ(r.outcome, "timed_out");
+    EXPECT_NEAR(r.ended - r.issued, 0.3, 1e-9);
+  }
+  const double n = num(run.summary, "system.requests.issued");
+  EXPECT_EQ(num(run.summary, "system.attempts"), 3 * n);
+  // The server counts arrivals before the 10 s stop: the last requests' retries come after.
+  EXPECT_GE(num(run.summary, "components.api.arrivals"), 3 * n - 3);
+  EXPECT_LE(num(run.summary, "components.api.arrivals"), 3 * n);
+}
+
+// `on` chooses what is retried: errors are not retried with on: [timeout].
+TEST(Retries, OnlyTheListedOutcomesAreRetried) {
+  const json s = run_yaml(failing_service("{max_retries: 2, on: [timeout]}", "100%")).summary;
+  EXPECT_DOUBLE_EQ(num(s, "system.retry_amplification"), 1.0);
+}
+
+}  // namespace
+}  // namespace sdsim::testing
