@@ -21,24 +21,6 @@ using nlohmann::json;
 
 using Logged = LoggedRequest;
 
-// One metric of one scope per window, by window start.
-std::map<double, double> series(const std::string& csv, const std::string& scope,
-                                const std::string& metric) {
-  std::map<double, double> out;
-  std::istringstream in(csv);
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::string cell;
-    std::istringstream ls(line);
-    while (std::getline(ls, cell, ',')) f.push_back(cell);
-    if (f.size() == 5 && f[2] == scope && f[3] == metric)
-      out[std::strtod(f[0].c_str(), nullptr)] = std::strtod(f[4].c_str(), nullptr);
-  }
-  return out;
-}
-
 // A crash empties the cache. Cache-aside (a miss fills its entry at once), N = 2000 keys
 // drawn uniformly, capacity N (nothing is ever evicted), Poisson arrivals at lambda = 500/s,
 // no lookup time; the cache is down for [20 s, 22 s). Before the crash it holds nearly every
@@ -60,9 +42,9 @@ faults:
   - {name: cache-crash, at: 20s, for: 2s, crash: cache}
 )");
   constexpr double kLambda = 500, kKeys = 2000, kUp = 22, kEnd = 40;
-  const auto hr = series(run.timeseries, "component/cache", "hit_ratio");
-  const auto misses = series(run.timeseries, "component/cache", "misses");
-  const auto arrivals = series(run.timeseries, "component/cache", "arrivals_per_s");
+  const auto hr = window_series(run.timeseries, "component/cache", "hit_ratio");
+  const auto misses = window_series(run.timeseries, "component/cache", "misses");
+  const auto arrivals = window_series(run.timeseries, "component/cache", "arrivals_per_s");
   EXPECT_EQ(hr.count(20) + hr.count(21), 0u);  // down: no reads, no ratio
   EXPECT_GT(hr.at(19), 0.97);                  // warm: 1 - exp(-500 x 19 / 2000) ~ 0.99
   for (double t1 = kUp; t1 < kUp + 8; ++t1) {

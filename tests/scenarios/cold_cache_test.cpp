@@ -25,35 +25,17 @@ std::string read_source(const std::string& relative) {
   return ss.str();
 }
 
-// One metric of one scope per window, by window start.
-std::map<double, double> series(const std::string& csv, const std::string& scope,
-                                const std::string& metric) {
-  std::map<double, double> out;
-  std::istringstream in(csv);
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::string cell;
-    std::istringstream ls(line);
-    while (std::getline(ls, cell, ',')) f.push_back(cell);
-    if (f.size() == 5 && f[2] == scope && f[3] == metric)
-      out[std::strtod(f[0].c_str(), nullptr)] = std::strtod(f[4].c_str(), nullptr);
-  }
-  return out;
-}
-
 constexpr double kCrashAt = 60, kUpAt = 62, kEnd = 100;  // the scenario's fault and duration
 constexpr int kRefillWindows = 10;                       // 1 s windows checked after the restart
 constexpr double kDbWorkers = 2, kDbMeanService = 0.002;
 
 TEST(ColdCacheRestart, DatabaseCarriesTheRefillMisses) {
   const SimRun run = run_yaml(read_source("scenarios/chaos/cold-cache-restart.yaml"));
-  const auto api = series(run.timeseries, "component/api", "arrivals_per_s");
-  const auto db = series(run.timeseries, "component/db", "arrivals_per_s");
-  const auto util = series(run.timeseries, "component/db", "utilisation");
-  const auto hit = series(run.timeseries, "component/cache", "hit_ratio");
-  const auto p99 = series(run.timeseries, "system", "latency_p99_ms");
+  const auto api = window_series(run.timeseries, "component/api", "arrivals_per_s");
+  const auto db = window_series(run.timeseries, "component/db", "arrivals_per_s");
+  const auto util = window_series(run.timeseries, "component/db", "utilisation");
+  const auto hit = window_series(run.timeseries, "component/cache", "hit_ratio");
+  const auto p99 = window_series(run.timeseries, "system", "latency_p99_ms");
 
   // Before the crash: the steady hit ratio and the latency tail.
   double hit_before = 0, p99_before = 0;

@@ -131,4 +131,17 @@ double window_sum(const std::string& timeseries_csv, const std::string& scope,
   return sum;
 }
 
+std::map<double, double> window_series(const std::string& timeseries_csv, const std::string& scope,
+                                       const std::string& metric) {
+  std::map<double, double> out;
+  std::istringstream in(timeseries_csv);
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::vector<std::string> f = csv_cells(line);
+    if (f.size() == 5 && f[2] == scope && f[3] == metric && !f[4].empty())
+      out[std::strtod(f[0].c_str(), nullptr)] = std::strtod(f[4].c_str(), nullptr);
+  }
+  return out;
+}
+
 }  // namespace sdsim::testing

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -65,6 +66,10 @@ std::vector<LoggedRequest> request_log(const SimRun& run);
 // empty cell counts 0).
 double window_sum(const std::string& timeseries_csv, const std::string& scope,
                   const std::string& metric, double from, double to);
+
+// One metric of one scope of timeseries.csv, by window start (empty cells left out).
+std::map<double, double> window_series(const std::string& timeseries_csv, const std::string& scope,
+                                       const std::string& metric);
 
 // Path of a file in the source tree (tests read scenarios/ and tests/config/).
 std::string source_path(const std::string& relative);
