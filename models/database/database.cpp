@@ -6,6 +6,7 @@
 #include <string>
 
 #include "models/common/answer.hpp"
+#include "sim/config/scenario.hpp"
 #include "sim/engine/calendar.hpp"
 #include "sim/engine/cpu.hpp"
 #include "sim/engine/network.hpp"
@@ -42,13 +43,15 @@ Database::Database(const DatabaseConfig& config, SimContext& ctx)
                        config.station.cores > 0 || config.station.workers > 0
                            ? config.station.effective_cores()
                            : 0,
-                       config.station.queue_capacity.has_value(), config.station.cpu_sharing(),
+                       config.station.queue_capacity.has_value(),
+                       config.station.cpu_sharing() || ctx.scenario.faults.slows(config.name),
                        false})),
       service_rng_(ctx.stream(config.name, "service_time")),
       lag_rng_(ctx.stream(config.name, "lag")),
       quorum_rng_(ctx.stream(config.name, "quorum")),
       error_rng_(ctx.stream(config.name, "errors")),
-      cpu_sharing_(config.station.cpu_sharing()),
+      // A slow-node fault needs the work as executions, which slow down with their host.
+      cpu_sharing_(config.station.cpu_sharing() || ctx.scenario.faults.slows(config.name)),
       placement_(static_cast<std::size_t>(config.shards), static_cast<std::size_t>(config.replicas),
                  config.read_policy),
       shards_(static_cast<std::size_t>(config.shards)) {

@@ -16,13 +16,6 @@ namespace sdsim {
 
 namespace {
 
-// A slow-node fault on it: service runs as SimGrid executions, so work in progress slows.
-bool slowed_by_faults(const Scenario& scenario, const std::string& name) {
-  for (const FaultSpec& f : scenario.faults.faults)
-    if (f.kind == FaultKind::kSlow && f.component == name) return true;
-  return false;
-}
-
 bool makes_calls(const ServiceConfig& config, const ClassTable& classes) {
   if (config.calls && !config.calls->steps.empty()) return true;
   for (const ClassEntry& e : classes.entries()) {
@@ -46,15 +39,14 @@ Service::Service(const ServiceConfig& config, SimContext& ctx)
                        config.cores > 0 || config.workers > 0 ? config.effective_cores() : 0,
                        config.queue_capacity.has_value(),
                        config.mode() == ServiceConfig::Mode::kCpu ||
-                           slowed_by_faults(ctx.scenario, config.name) ||
+                           ctx.scenario.faults.slows(config.name) ||
                            makes_calls(config, ClassTable(ctx.scenario)),
                        makes_calls(config, ClassTable(ctx.scenario))})),
       service_rng_(ctx.stream(config.name, "service_time")),
       call_rng_(ctx.stream(config.name, "calls")),
       replica_rng_(ctx.stream(config.name, "replica")),
       error_rng_(ctx.stream(config.name, "errors")),
-      mode_(slowed_by_faults(ctx.scenario, config.name) ? ServiceConfig::Mode::kCpu
-                                                        : config.mode()) {
+      mode_(ctx.scenario.faults.slows(config.name) ? ServiceConfig::Mode::kCpu : config.mode()) {
   const ClassTable classes(ctx.scenario);
   cpu_tracked_ = mode_ == ServiceConfig::Mode::kCpu || makes_calls(config, classes);
   const PlanRuntime* own = &plans_.emplace_back(make_plan(config.calls.get()));

@@ -225,6 +225,16 @@ void parse_faults(const YAML::Node& list, const NetworkConfig& network, const Co
         }
         case FaultKind::kSlow: {
           ok = read_replica_target(r, key, index, f);
+          if (ok) {
+            const std::string& kind = index.find(f.component)->kind;
+            if (kind != "service" && kind != "database") {
+              r.error_at(key, std::string(key) + ": " + f.component + " is a " + kind +
+                                  ": its work is not modelled as CPU time, so a slow node has "
+                                  "nothing to slow (slow faults apply to services and "
+                                  "databases)");
+              ok = false;
+            }
+          }
           const auto factor = r.quantity("factor", Dimension::kNumber, true);
           if (factor && *factor < 1)
             r.error_at("factor", "factor must be >= 1 (the CPU runs factor times slower)");

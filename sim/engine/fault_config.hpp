@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/diagnostics.hpp"
@@ -64,6 +65,13 @@ struct FaultSpec {
 struct FaultConfig {
   std::vector<FaultSpec> faults;
   bool empty() const { return faults.empty(); }
+  // True when a slow-node fault may slow `component`: its work must then run as SimGrid
+  // executions (a timer would not slow down).
+  bool slows(std::string_view component) const {
+    for (const FaultSpec& f : faults)
+      if (f.kind == FaultKind::kSlow && f.component == component) return true;
+    return false;
+  }
 };
 
 }  // namespace sdsim
