@@ -171,6 +171,12 @@ std::optional<sdsim::Scenario> load(const std::string& file) {
 int run(const Args& a) {
   auto scenario = load(a.file);
   if (!scenario) return kExitBadInput;
+  if (a.check_slo && scenario->slo.empty()) {
+    std::cerr << "sdsim: --check-slo: " << a.file
+              << " has no `slo` to check (add one, e.g. slo: {latency: {p99: 300ms}, "
+                 "availability: 99.9%})\n";
+    return kExitBadInput;
+  }
   const std::filesystem::path dir =
       a.out ? std::filesystem::path(*a.out) : std::filesystem::path("out") / scenario->name;
   std::error_code ec;
@@ -204,7 +210,8 @@ int run(const Args& a) {
   if (!a.quiet) {
     std::cout << sdsim::format_summary_table(result.summary);
     std::printf(
-        "\nwrote %s/{summary.json,timeseries.csv}; %.3g requests in %.3g s wall (%.3g req/s)\n",
+        "\nwrote %s/{summary.json,timeseries.csv,perf.json}; %.3g requests in %.3g s wall (%.3g "
+        "req/s)\n",
         dir.string().c_str(), static_cast<double>(result.issued), result.wall_seconds, rate);
   }
   if (result.stalled) {
@@ -217,10 +224,6 @@ int run(const Args& a) {
     return kExitRunFailed;
   }
   if (a.check_slo) {
-    if (!result.summary.contains("slo")) {
-      std::cerr << "sdsim: --check-slo: the scenario has no `slo` to check\n";
-      return kExitBadInput;
-    }
     if (!sdsim::SloTracker::met(result.summary["slo"])) {
       std::cerr << "sdsim: the SLO was missed (summary.json: slo)\n";
       return kExitSloMissed;

@@ -156,7 +156,7 @@ void read_timing(MapReader& r, FaultSpec& f) {
 }  // namespace
 
 void parse_faults(const YAML::Node& list, const NetworkConfig& network, const ConfigIndex& index,
-                  Diagnostics& diag, FaultConfig& out) {
+                  std::optional<Seconds> duration, Diagnostics& diag, FaultConfig& out) {
   if (!list.IsSequence()) {
     diag.error(mark_of(list),
                "faults: expected a list of faults, such as [{name: api-crash, at: 60s, for: "
@@ -289,6 +289,11 @@ void parse_faults(const YAML::Node& list, const NetworkConfig& network, const Co
       }
     }
     read_timing(r, f);
+    if (!f.random && duration && f.at >= *duration)
+      r.error_at("at", "at (" + format_quantity(f.at, Dimension::kTime) +
+                           ") is not before the run's duration (" +
+                           format_quantity(*duration, Dimension::kTime) +
+                           "): the fault would never happen");
     f.name =
         name.value_or(std::string(fault_kind_name(f.kind)) + "-" + std::to_string(item_number));
     if (auto [it, inserted] = names.emplace(f.name, r.mark()); !inserted)

@@ -5,13 +5,16 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
+
 #include "sim/engine/fault_config.hpp"
 #include "sim/engine/network_config.hpp"
 #include "sim/registry/component.hpp"
 
 namespace sdsim {
 
+// `duration`: the run's, when it is given (a fault at or after it is an error).
 void parse_faults(const YAML::Node& list, const NetworkConfig& network, const ConfigIndex& index,
-                  Diagnostics& diag, FaultConfig& out);
+                  std::optional<Seconds> duration, Diagnostics& diag, FaultConfig& out);
 
 }  // namespace sdsim

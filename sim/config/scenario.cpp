@@ -219,8 +219,9 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
 
   s.warmup = top.quantity("warmup", Dimension::kTime).value_or(0);
   if (s.duration && s.warmup >= *s.duration && *s.duration > 0)
-    top.error_at("warmup", "warmup (" + format_seconds(s.warmup) +
-                               ") must be shorter than duration (" + format_seconds(*s.duration) +
+    top.error_at("warmup", "warmup (" + format_quantity(s.warmup, Dimension::kTime) +
+                               ") must be shorter than duration (" +
+                               format_quantity(*s.duration, Dimension::kTime) +
                                "): nothing would be measured");
   if (auto w = top.quantity("window", Dimension::kTime)) {
     if (*w <= 0)
@@ -293,7 +294,7 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
   for (const auto& c : s.clients) c->resolve(index, diag);
   for (const auto& c : s.components) c->resolve(index, diag);
   resolve_network(s.network, zone_members, s.clients, s.components, index, diag);
-  if (faults) parse_faults(*faults, s.network, index, diag, s.faults);
+  if (faults) parse_faults(*faults, s.network, index, s.duration, diag, s.faults);
   if (!diag.has_errors()) check_cycles(s, index, diag);
   if (diag.has_errors()) return std::nullopt;
   return s;

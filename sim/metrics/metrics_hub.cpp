@@ -189,7 +189,10 @@ std::vector<std::string> MetricsHub::warnings() const {
   std::vector<std::string> w;
   for (const auto& s : stations_) {
     std::string why;
-    if (s.steady_warning(&why)) w.push_back(why);
+    if (s.steady_warning(&why))
+      w.push_back(why);
+    else if (s.little_warning(&why))
+      w.push_back(why);
   }
   if (truncated_)
     w.push_back("the time series stops after " + std::to_string(kMaxWindows) +

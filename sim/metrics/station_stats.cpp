@@ -100,6 +100,27 @@ bool StationStats::steady_warning(std::string* why) const {
   return false;
 }
 
+bool StationStats::little_warning(std::string* why) const {
+  const double len = interval_end_ - interval_start_;
+  if (len <= 0 || arrivals_ < 1000) return false;
+  const double lambda = static_cast<double>(arrivals_) / len;
+  auto check = [&](const char* scope, double area, double sum, std::uint64_t done) {
+    if (done == 0) return false;
+    const double lw = lambda * sum / static_cast<double>(done);
+    const double ratio = lw > 0 ? area / len / lw : 0;
+    if (lw <= 0 || std::abs(ratio - 1) <= 0.1) return false;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", ratio);
+    *why = name_ + ": Little's law " + scope + " ratio L / (lambda W) = " + buf +
+           ", not ~1: requests are held here without end (e.g. calls lost with a crashed or "
+           "cut-off replica and no timeout: set one) or the run is too short for its queues";
+    return true;
+  };
+  return check("residence", at_end_.residence - at_start_.residence, residence_sum_,
+               residence_done_) ||
+         check("local", at_end_.local - at_start_.local, local_sum_, local_done_);
+}
+
 nlohmann::json StationStats::summary_json() const {
   using nlohmann::json;
   const double len = interval_end_ - interval_start_;

@@ -174,6 +174,10 @@ class StationStats {
   void mark_interval_end(Seconds t);
   nlohmann::json summary_json() const;
   bool steady_warning(std::string* why) const;
+  // True (with the reason) when a Little's-law ratio is far from 1 with enough requests to
+  // tell: requests held without end (a call lost with a crashed replica and no timeout), or
+  // a run too short for its queues.
+  bool little_warning(std::string* why) const;
 
   template <class Emit>
   void close_window(Seconds start, Seconds end, Emit&& emit);

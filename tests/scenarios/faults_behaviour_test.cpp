@@ -90,6 +90,29 @@ faults:
   EXPECT_NEAR(num(run.summary, "components.lb.residence.ratio"), 1.0, 1e-3);
 }
 
+// Without a backend timeout, calls lost with a crashed replica stay open at the load balancer
+// for good: its Little's-law ratio drifts from 1, and the run says why in its warnings.
+TEST(Faults, RequestsHeldForeverAreWarnedAbout) {
+  const json s = run_yaml(R"(
+name: held-forever
+seed: 3
+duration: 60s
+clients:
+  - {name: users, target: lb, arrival: {constant: 100/s}, timeout: 200ms}
+components:
+  - {name: lb, kind: load_balancer, policy: round_robin, backends: api}
+  - {name: api, kind: service, replicas: 2, workers: unlimited, service_time: const(5ms)}
+faults:
+  - {name: api-crash, at: 20s, for: 20s, crash: 'api[0]'}
+)")
+                     .summary;
+  EXPECT_GT(num(s, "components.lb.residence.ratio"), 2.0);
+  bool warned = false;
+  for (const json& w : at(s, "warnings"))
+    warned = warned || w.get<std::string>().find("lb: Little's law residence ratio") == 0;
+  EXPECT_TRUE(warned) << s["warnings"].dump();
+}
+
 // A load balancer replica that crashes loses what it holds; the client times out on it.
 TEST(Faults, LoadBalancerCrashLosesWhatItHolds) {
   const json s = run_yaml(R"(
