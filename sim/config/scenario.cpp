@@ -308,7 +308,18 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
   try {
     docs = YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
-    diag.error({e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg);
+    // yaml-cpp's words, with a hint for the mistakes it names least clearly.
+    std::string hint;
+    if (e.msg.find("end of map flow not found") != std::string::npos)
+      hint =
+          " (inside {...}, quote a value that holds '[', ']', ',' or '{', such as "
+          "'api[1]' or 'uniform(2ms, 6ms)'; and close every '{')";
+    else if (e.msg.find("end of sequence") != std::string::npos ||
+             e.msg.find("end of map not found") != std::string::npos)
+      hint =
+          " (check the indentation of this line and the ones above: items of one list or "
+          "keys of one mapping start in the same column)";
+    diag.error({e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg + hint);
     return std::nullopt;
   }
   if (docs.size() > 1) {

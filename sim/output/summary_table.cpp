@@ -88,12 +88,12 @@ std::string format_summary_table(const nlohmann::json& j) {
     if (slo.contains("availability")) {
       const auto& a = slo["availability"];
       out << " availability " << num(a["measured"], "%.5f") << " (target "
-          << num(a["target"], "%.5f") << ")";
+          << num(a["target"], "%.5f") << (a["met"] == false ? ", missed" : "") << ")";
     }
     if (slo.contains("latency"))
       for (const auto& [p, l] : slo["latency"].items())
         out << ", " << p << " " << num(l["measured_ms"], "%.4g") << " ms (target "
-            << num(l["target_ms"], "%.4g") << ")";
+            << num(l["target_ms"], "%.4g") << (l["met"] == false ? ", missed" : "") << ")";
     const auto& w = slo["windows"];
     out << "; windows met " << w["met"].get<std::uint64_t>() << "/"
         << w["judged"].get<std::uint64_t>() << "\n";
