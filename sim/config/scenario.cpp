@@ -314,6 +314,8 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
       hint =
           " (inside {...}, quote a value that holds '[', ']', ',' or '{', such as "
           "'api[1]' or 'uniform(2ms, 6ms)'; and close every '{')";
+    else if (e.msg.find("illegal map value") != std::string::npos)
+      hint = " (a value holding ': ' must be quoted, such as description: \"a: b\")";
     else if (e.msg.find("end of sequence") != std::string::npos ||
              e.msg.find("end of map not found") != std::string::npos)
       hint =

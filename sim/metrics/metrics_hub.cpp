@@ -104,8 +104,10 @@ void MetricsHub::close_window(Seconds end) {
   // The SLO judges the system scope's window: read its figures as they are emitted.
   struct SystemWindow {
     double availability = kNoValue, p50 = kNoValue, p99 = kNoValue, p999 = kNoValue;
+    double goodput = kNoValue;
   } sys;
   auto capture = [&sys](std::string_view metric, double v) {
+    if (metric == "goodput_per_s") sys.goodput = v;
     if (metric == "availability") sys.availability = v;
     if (metric == "latency_p50_ms") sys.p50 = v;
     if (metric == "latency_p99_ms") sys.p99 = v;
@@ -153,16 +155,43 @@ void MetricsHub::close_window(Seconds end) {
     }
   } else {
     auto ignore = [](std::string_view, double) {};
-    if (slo_) {
-      for (auto& c : clients_) system.add_window_of(c);
-      system.close_window(end - start, capture);
-      judge(ignore);
-    }
+    for (auto& c : clients_) system.add_window_of(c);
+    system.close_window(end - start, capture);
+    judge(ignore);
     for (auto& c : clients_) c.close_window(end - start, ignore);
     for (auto& [client, c] : classes_) c.close_window(end - start, ignore);
     for (auto& s : stations_) s.close_window(start, end, ignore);
   }
+  if (!std::isnan(sys.goodput)) goodput_.push_back({start, end, sys.goodput});
   window_start_ = end;
+}
+
+nlohmann::json MetricsHub::recovery_of(const Incident& i) const {
+  using nlohmann::json;
+  // The level before: mean goodput of the measured windows that ended before it began.
+  double sum = 0;
+  int n = 0;
+  for (const GoodputWindow& w : goodput_)
+    if (w.start >= clock_.warmup && w.end <= i.from) {
+      sum += w.goodput;
+      ++n;
+    }
+  if (n == 0 || i.to < 0) return json{{"baseline_goodput_per_s", nullptr}, {"recovery_s", nullptr}};
+  const double baseline = sum / n;
+  // The first of 3 consecutive windows (starting after it ended, before issuing stopped)
+  // with goodput within 5% of the level before.
+  int run = 0;
+  for (std::size_t k = 0; k < goodput_.size(); ++k) {
+    const GoodputWindow& w = goodput_[k];
+    if (w.start < i.to) continue;
+    if (w.end > clock_.stop) break;
+    run = w.goodput >= 0.95 * baseline ? run + 1 : 0;
+    if (run == 3)
+      return json{{"baseline_goodput_per_s", baseline},
+                  {"recovered", true},
+                  {"recovery_s", goodput_[k - 2].start - i.to}};
+  }
+  return json{{"baseline_goodput_per_s", baseline}, {"recovered", false}, {"recovery_s", nullptr}};
 }
 
 void MetricsHub::finish(Seconds t) {
@@ -215,12 +244,16 @@ nlohmann::json MetricsHub::summary() const {
   json components = json::object();
   for (const auto& s : stations_) components[s.name()] = s.summary_json();
   json incidents = json::array();
-  for (const Incident& i : incidents_)
-    incidents.push_back({{"kind", i.kind},
-                         {"name", i.name},
-                         {"target", i.target},
-                         {"from_s", i.from},
-                         {"to_s", i.to < 0 ? json(nullptr) : json(i.to)}});
+  for (const Incident& i : incidents_) {
+    json entry{{"kind", i.kind},
+               {"name", i.name},
+               {"target", i.target},
+               {"from_s", i.from},
+               {"to_s", i.to < 0 ? json(nullptr) : json(i.to)}};
+    // Recovery after each trigger (not for every on-period of an on/off source).
+    if (i.kind != "burst") entry["recovery"] = recovery_of(i);
+    incidents.push_back(entry);
+  }
   json out{{"system", system.summary_json(len)},
            {"clients", clients},
            {"components", components},

@@ -86,6 +86,13 @@ class MetricsHub final : public EventTarget {
     Seconds to = -1;  // < 0: still open
   };
   std::vector<Incident> incidents_;
+  // The system's goodput per window (start, end, goodput): for recovery times.
+  struct GoodputWindow {
+    Seconds start, end;
+    double goodput;
+  };
+  std::vector<GoodputWindow> goodput_;
+  nlohmann::json recovery_of(const Incident& i) const;
   std::vector<std::string> model_warnings_;
   std::unique_ptr<RequestScope> system_window_;
   std::optional<SloTracker> slo_;
