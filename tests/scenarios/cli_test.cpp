@@ -429,5 +429,36 @@ components:
   EXPECT_GT(errors_b, 100u) << "the faults had no effect";
 }
 
+// Metastability threshold (scenarios/chaos/metastability-threshold.yaml): a sweep over the
+// trigger's length, one process per run. Short triggers recover, long ones do not, and once a
+// length does not recover no longer one does; the threshold is the first that does not.
+TEST(Cli, MetastabilityThresholdSweep) {
+  ScratchDir dir;
+  const std::string base = read_all(source_path("scenarios/chaos/metastability-threshold.yaml"));
+  ASSERT_NE(base.find("for: 6s, slow"), std::string::npos);
+  std::vector<std::pair<int, bool>> recovered;
+  for (int d : {2, 4, 6, 8, 12}) {
+    const std::string label = "trigger" + std::to_string(d);
+    std::string text = base;
+    text.replace(text.find("for: 6s, slow"), 13, "for: " + std::to_string(d) + "s, slow");
+    write_all(dir.path() / (label + ".yaml"), text);
+    const CliResult r = run_cli({"run", (dir.path() / (label + ".yaml")).string(), "--out",
+                                 (dir.path() / label).string(), "--quiet"},
+                                dir.path());
+    ASSERT_EQ(r.exit_code, 0) << show(r);
+    const auto s = nlohmann::json::parse(read_all(dir.path() / label / "summary.json"));
+    recovered.emplace_back(d, s["incidents"][0]["recovery"]["recovered"].get<bool>());
+  }
+  int threshold = -1;
+  for (const auto& [d, ok] : recovered) {
+    if (!ok && threshold < 0) threshold = d;
+    if (threshold >= 0) EXPECT_FALSE(ok) << d << " s recovered after a shorter trigger did not";
+  }
+  std::printf("[chaos] metastability threshold: triggers of %d s and longer do not recover\n",
+              threshold);
+  EXPECT_TRUE(recovered.front().second) << "the shortest trigger should recover";
+  EXPECT_FALSE(recovered.back().second) << "the longest trigger should not";
+}
+
 }  // namespace
 }  // namespace sdsim::testing
