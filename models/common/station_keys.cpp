@@ -30,7 +30,36 @@ void parse_station_keys(MapReader& r, StationKeys& out) {
         if (auto n = q.integer("capacity", 0, std::numeric_limits<std::int32_t>::max()))
           out.queue_capacity = *n;
     }
-    q.choice("discipline", {"fifo"});
+    QueuePolicyConfig& qp = out.queue_policy;
+    if (auto d = q.choice("discipline", {"fifo", "lifo", "adaptive_lifo", "codel"}))
+      qp.discipline = *d == "lifo"            ? QueueDiscipline::kLifo
+                      : *d == "adaptive_lifo" ? QueueDiscipline::kAdaptiveLifo
+                      : *d == "codel"         ? QueueDiscipline::kCodel
+                                              : QueueDiscipline::kFifo;
+    auto positive = [&](const char* key, Seconds& v) {
+      if (auto t = q.quantity(key, Dimension::kTime)) {
+        if (*t <= 0)
+          q.error_at(key, std::string(key) + " must be > 0");
+        else
+          v = *t;
+      }
+    };
+    if (q.has("max_wait")) {
+      Seconds w = 0;
+      positive("max_wait", w);
+      if (w > 0) qp.max_wait = w;
+    }
+    const bool targeted =
+        qp.discipline == QueueDiscipline::kAdaptiveLifo || qp.discipline == QueueDiscipline::kCodel;
+    if (q.has("target")) {
+      positive("target", qp.target);
+      if (!targeted) q.error_at("target", "target: only for discipline adaptive_lifo or codel");
+    }
+    if (q.has("interval")) {
+      positive("interval", qp.interval);
+      if (qp.discipline != QueueDiscipline::kCodel)
+        q.error_at("interval", "interval: only for discipline codel");
+    }
     q.finish();
     if (out.workers == 0 && out.queue_capacity)
       r.error(r.mark_of_key("queue"),

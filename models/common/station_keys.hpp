@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "models/common/queue_policy.hpp"
 #include "sim/config/map_reader.hpp"
 
 namespace sdsim {
@@ -15,6 +16,7 @@ struct StationKeys {
   int workers = 1;  // per replica; 0 = unlimited
   int cores = 0;    // per replica; 0 = as many as workers (no CPU sharing)
   std::optional<std::int64_t> queue_capacity;  // waiting room per replica; absent = unbounded
+  QueuePolicyConfig queue_policy;              // order and shedding of the waiting room
 
   // True when busy workers can outnumber cores: work is a SimGrid exec (CPU sharing);
   // otherwise each busy worker has a core of its own and work is a timer.

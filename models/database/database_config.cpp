@@ -54,6 +54,13 @@ std::unique_ptr<ComponentConfig> parse_database(MapReader& r) {
   if (auto n = r.integer("replicas", 1, 1000)) c->replicas = static_cast<int>(*n);
   if (auto n = r.integer("shards", 1, 10000)) c->shards = static_cast<int>(*n);
   parse_station_keys(r, c->station);
+  {
+    const QueuePolicyConfig& qp = c->station.queue_policy;
+    if (qp.discipline != QueueDiscipline::kFifo || qp.max_wait)
+      r.error(r.mark_of_key("queue"),
+              "queue: a database's waiting room is fifo without shedding (discipline and "
+              "max_wait are for services)");
+  }
   parse_service_time(r, *c);
   if (auto p = r.choice("read_policy", {"primary", "replicas", "any"})) {
     c->read_policy = *p == "primary"    ? ReadPolicy::kPrimary

@@ -90,7 +90,7 @@ void Service::connect(const ComponentDirectory& directory) {
 }
 
 ServiceReplica::ServiceReplica(Service& service, Host& host, std::size_t index)
-    : Node(host), service_(service), index_(index) {}
+    : Node(host), service_(service), index_(index), queue_policy_(service.config_.queue_policy) {}
 
 void ServiceReplica::connect(const ComponentDirectory& directory) {
   for (const std::string& name : service_.targets_) {
@@ -228,9 +228,14 @@ void ServiceReplica::release_worker() {
   --busy_;
   s.stats_.worker_released(s.ctx_.calendar.now());
   if (!queue_.empty() && (s.config_.workers == 0 || busy_ < s.config_.workers)) {
-    const Queued next = queue_.front();
-    queue_.pop_front();
-    begin(next.message, next.arrived_at, true);
+    Queued next{};
+    const Seconds now = s.ctx_.calendar.now();
+    // Requests the queue policy sheds on the way get a 503.
+    if (queue_policy_.take(queue_, now, &next, [&](const Queued& q) {
+          s.stats_.shed(now, q.arrived_at);
+          answer_at_once(*q.message, Status::kRejected);
+        }))
+      begin(next.message, next.arrived_at, true);
   }
 }
 

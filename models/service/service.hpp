@@ -99,6 +99,7 @@ class ServiceReplica final : public Node {
   int busy_ = 0;     // workers held
   int working_ = 0;  // workers doing their own work (on a core)
   std::deque<Queued> queue_;
+  QueuePolicy queue_policy_;
   SlotTable<Job> jobs_;
   SlotTable<Call> calls_;
   std::vector<Downstream> downstream_;

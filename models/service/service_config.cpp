@@ -22,6 +22,7 @@ std::unique_ptr<ComponentConfig> parse_service(MapReader& r) {
   c->workers = keys.workers;
   c->cores = keys.cores;
   c->queue_capacity = keys.queue_capacity;
+  c->queue_policy = keys.queue_policy;
   c->service_time = r.distribution("service_time", Dimension::kTime, true);
   if (r.has("calls")) c->calls = parse_call_plan(r.get("calls"), r.context() + ".calls", r.diag());
   if (auto a = r.boolean("async")) c->async = *a;

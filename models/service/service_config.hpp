@@ -11,6 +11,7 @@
 #include <string>
 
 #include "models/common/call_plan.hpp"
+#include "models/common/queue_policy.hpp"
 #include "sim/config/map_reader.hpp"
 #include "sim/dist/distribution.hpp"
 #include "sim/registry/component.hpp"
@@ -22,6 +23,7 @@ struct ServiceConfig final : ComponentConfig {
   int workers = 1;  // per replica; 0 = unlimited
   int cores = 0;    // per replica; 0 = as many as workers (no CPU sharing)
   std::optional<std::int64_t> queue_capacity;  // waiting room per replica; absent = unbounded
+  QueuePolicyConfig queue_policy;              // order and load shedding of the waiting room
   std::shared_ptr<const Distribution> service_time;
   std::shared_ptr<const CallPlan> calls;  // null: makes no calls
   // true: the worker is released when its own work ends, while the calls run (event-loop

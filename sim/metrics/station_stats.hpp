@@ -61,6 +61,18 @@ class StationStats {
     }
   }
   void queued(Seconds now) { queue_.add(now, 1); }
+  // Shed from the queue by the station's queue policy (waited too long: 503).
+  void shed(Seconds now, Seconds arrived_at) {
+    queue_.add(now, -1);
+    local_.add(now, -1);
+    residence_.add(now, -1);
+    ++window_shed_;
+    if (clock_.contains(arrived_at)) {
+      ++shed_;
+      ++local_done_;
+      ++residence_done_;
+    }
+  }
   // Answered at once with an injected error (a fault): leaves both scopes at once.
   void errored(Seconds now, Seconds arrived_at) {
     local_.add(now, -1);
@@ -215,6 +227,7 @@ class StationStats {
   TimeIntegral queue_, busy_, cpu_, local_, residence_;
 
   std::uint64_t arrivals_ = 0, rejections_ = 0, waited_count_ = 0, errors_ = 0, lost_ = 0;
+  std::uint64_t shed_ = 0;
   std::uint64_t local_done_ = 0, residence_done_ = 0;
   double service_sum_ = 0, local_sum_ = 0, residence_sum_ = 0;
   double downstream_sum_ = 0, network_sum_ = 0;
@@ -226,7 +239,7 @@ class StationStats {
   // windows
   Areas window_start_areas_{};
   std::uint64_t window_arrivals_ = 0, window_rejections_ = 0, window_departures_ = 0;
-  std::uint64_t window_errors_ = 0, window_lost_ = 0;
+  std::uint64_t window_errors_ = 0, window_lost_ = 0, window_shed_ = 0;
   // least-squares trend of the per-window mean queue length over the measured interval
   double trend_n_ = 0, trend_t_ = 0, trend_q_ = 0, trend_tt_ = 0, trend_tq_ = 0;
 };
@@ -241,6 +254,7 @@ void StationStats::close_window(Seconds start, Seconds end, Emit&& emit) {
   emit("rejected", static_cast<double>(window_rejections_));
   emit("errors_injected", static_cast<double>(window_errors_));
   emit("lost", static_cast<double>(window_lost_));
+  emit("shed", static_cast<double>(window_shed_));
   emit("mean_queue_length", mean_queue);
   emit("mean_in_system", (a.local - window_start_areas_.local) / len);
   if (worker_capacity() > 0)
@@ -258,7 +272,7 @@ void StationStats::close_window(Seconds start, Seconds end, Emit&& emit) {
   close_counter_window(emit);
   window_start_areas_ = a;
   window_arrivals_ = window_rejections_ = window_departures_ = 0;
-  window_errors_ = window_lost_ = 0;
+  window_errors_ = window_lost_ = window_shed_ = 0;
 }
 
 template <class Emit>
