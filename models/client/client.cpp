@@ -239,7 +239,7 @@ Seconds Client::backoff(Open& o) {
   return d;
 }
 
-void Client::attempt_failed(std::uint32_t slot, Outcome outcome) {
+void Client::attempt_failed(std::uint32_t slot, Outcome outcome, Seconds retry_after) {
   Open& o = open_[slot].value;
   if (config_.retry) {
     const RetryPolicy& p = *config_.retry;
@@ -250,7 +250,7 @@ void Client::attempt_failed(std::uint32_t slot, Outcome outcome) {
     if (retryable && o.attempt < static_cast<std::uint32_t>(p.max_retries) && budget_ok) {
       if (p.budget) budget_tokens_ -= 1;
       o.backing_off = true;
-      const Seconds wait = backoff(o);
+      const Seconds wait = std::max(backoff(o), retry_after);
       ctx_.calendar.at(ctx_.calendar.now() + wait, this, kRetry, pack_slot(slot, open_[slot].gen));
       return;
     }
@@ -350,13 +350,15 @@ void Client::on_reply(Message& m) {
   const std::uint32_t slot = m.caller_slot;
   const bool this_attempt =
       current && open_[slot].value.attempt == m.caller_tag && !open_[slot].value.backing_off;
+  const Seconds retry_after = m.retry_after;
   ctx_.messages.release(&m);
   // The client gave up on this attempt already: counted in throughput only.
   if (!this_attempt) return;
   if (status == Status::kOk)
     end(slot, Outcome::kOk);
   else
-    attempt_failed(slot, status == Status::kRejected ? Outcome::kRejected : Outcome::kError);
+    attempt_failed(slot, status == Status::kRejected ? Outcome::kRejected : Outcome::kError,
+                   retry_after);
 }
 
 void Client::on_call(Message& m) {

@@ -58,7 +58,8 @@ class Client final : public Component, public Node, public Drainable {
   // Sends the current attempt of request `slot`.
   void send_attempt(std::uint32_t slot);
   // The attempt in flight failed with `outcome`: retry it (after its backoff) or end it.
-  void attempt_failed(std::uint32_t slot, Outcome outcome);
+  // `retry_after`: a 429's Retry-After (0: none), honoured as the least wait before a retry.
+  void attempt_failed(std::uint32_t slot, Outcome outcome, Seconds retry_after = 0);
   Seconds backoff(Open& o);
   void expire_deadlines();
   void schedule_next_arrival();

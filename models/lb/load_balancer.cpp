@@ -300,6 +300,7 @@ void LoadBalancerReplica::on_reply(Message& child) {
   const Status status = child.status;
   const CacheResult cache = child.cache;
   const bool stale = child.stale;
+  const Seconds retry_after = child.retry_after;
   ctx.messages.release(&child);
   if (!current) return;
   const Pending p = pending_[slot].value;
@@ -309,6 +310,7 @@ void LoadBalancerReplica::on_reply(Message& child) {
   p.parent->status = status;
   p.parent->cache = cache;
   p.parent->stale = stale;
+  p.parent->retry_after = retry_after;
   p.parent->held_for = now - p.arrived_at;
   p.parent->reply_route->send_reply(*p.parent, p.parent->response_bytes);
 }

@@ -46,6 +46,7 @@ Service::Service(const ServiceConfig& config, SimContext& ctx)
       call_rng_(ctx.stream(config.name, "calls")),
       replica_rng_(ctx.stream(config.name, "replica")),
       error_rng_(ctx.stream(config.name, "errors")),
+      throttled_(config.rate_limit ? stats_.add_counter("throttled") : 0),
       mode_(ctx.scenario.faults.slows(config.name) ? ServiceConfig::Mode::kCpu : config.mode()) {
   const ClassTable classes(ctx.scenario);
   cpu_tracked_ = mode_ == ServiceConfig::Mode::kCpu || makes_calls(config, classes);
@@ -90,7 +91,11 @@ void Service::connect(const ComponentDirectory& directory) {
 }
 
 ServiceReplica::ServiceReplica(Service& service, Host& host, std::size_t index)
-    : Node(host), service_(service), index_(index), queue_policy_(service.config_.queue_policy) {}
+    : Node(host),
+      service_(service),
+      index_(index),
+      queue_policy_(service.config_.queue_policy),
+      tokens_(service.config_.rate_limit ? service.config_.rate_limit->burst : 0) {}  // full
 
 void ServiceReplica::connect(const ComponentDirectory& directory) {
   for (const std::string& name : service_.targets_) {
@@ -112,6 +117,19 @@ void ServiceReplica::on_call(Message& m) {
     service_.stats_.errored(now, now);
     answer_at_once(m, Status::kError);
     return;
+  }
+  if (cfg.rate_limit) {  // token bucket: 429 with Retry-After when empty
+    const auto& rl = *cfg.rate_limit;
+    tokens_ = std::min(rl.burst, tokens_ + (now - tokens_at_) * rl.rate);
+    tokens_at_ = now;
+    if (tokens_ < 1) {
+      service_.stats_.count(service_.throttled_, now);
+      service_.stats_.rejected(now, now);
+      m.retry_after = (1 - tokens_) / rl.rate;  // 429: the time until the next token
+      answer_at_once(m, Status::kRejected);
+      return;
+    }
+    tokens_ -= 1;
   }
   if (cfg.workers == 0 || busy_ < cfg.workers) {
     begin(&m, now, false);

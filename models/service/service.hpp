@@ -100,6 +100,8 @@ class ServiceReplica final : public Node {
   int working_ = 0;  // workers doing their own work (on a core)
   std::deque<Queued> queue_;
   QueuePolicy queue_policy_;
+  double tokens_ = 0;      // rate limit: the bucket, refilled continuously
+  Seconds tokens_at_ = 0;  // when tokens_ was last brought up to date
   SlotTable<Job> jobs_;
   SlotTable<Call> calls_;
   std::vector<Downstream> downstream_;
@@ -122,9 +124,10 @@ class Service final : public Component {
   SimContext& ctx_;
   StationStats& stats_;
   RandomStream service_rng_;
-  RandomStream call_rng_;     // call probabilities
-  RandomStream replica_rng_;  // which replica of a downstream component
-  RandomStream error_rng_;    // injected errors (faults)
+  RandomStream call_rng_;              // call probabilities
+  RandomStream replica_rng_;           // which replica of a downstream component
+  RandomStream error_rng_;             // injected errors (faults)
+  StationStats::CounterId throttled_;  // 429s of the rate limit
   ServiceConfig::Mode mode_;
   bool cpu_tracked_;
   std::vector<std::string> targets_;  // downstream component names, by index

@@ -26,6 +26,26 @@ std::unique_ptr<ComponentConfig> parse_service(MapReader& r) {
   c->service_time = r.distribution("service_time", Dimension::kTime, true);
   if (r.has("calls")) c->calls = parse_call_plan(r.get("calls"), r.context() + ".calls", r.diag());
   if (auto a = r.boolean("async")) c->async = *a;
+  if (r.has("rate_limit")) {
+    MapReader rl(r.get("rate_limit"), r.context() + ".rate_limit", r.diag());
+    if (rl.ok()) {
+      ServiceConfig::RateLimit limit;
+      if (auto v = rl.quantity("rate", Dimension::kRate, true)) {
+        if (*v <= 0)
+          rl.error_at("rate", "rate must be > 0");
+        else
+          limit.rate = *v;
+      }
+      if (auto b = rl.quantity("burst", Dimension::kNumber)) {
+        if (*b < 1)
+          rl.error_at("burst", "burst must be >= 1 (a token bucket holds at least one token)");
+        else
+          limit.burst = *b;
+      }
+      c->rate_limit = limit;
+    }
+    rl.finish();
+  }
   if (r.has("connections")) {
     const YAML::Node m = r.get("connections");
     if (!m.IsMap()) {

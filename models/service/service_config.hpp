@@ -29,6 +29,13 @@ struct ServiceConfig final : ComponentConfig {
   // true: the worker is released when its own work ends, while the calls run (event-loop
   // servers); false: it stays held until the reply leaves (thread per request).
   bool async = false;
+  // Token-bucket rate limit per replica: `rate` tokens a second, at most `burst`; a call that
+  // finds no token is answered 429 at once with Retry-After = the time until the next token.
+  struct RateLimit {
+    PerSecond rate = 0;
+    double burst = 1;
+  };
+  std::optional<RateLimit> rate_limit;
   // Connection pool per downstream component, per replica: at most n calls in flight to it;
   // more wait (FIFO) for a free connection.
   struct Pool {

@@ -17,7 +17,7 @@ class Route;
 // How a call ended, as the caller sees it. (Timeouts are the caller's own decision.)
 enum class Status : std::uint8_t {
   kOk,
-  kRejected,  // 503: no room in the callee's queue
+  kRejected,  // 503: no room in the callee's queue; or 429 (retry_after > 0): rate limited
   kError,     // an injected or propagated failure
 };
 
@@ -48,6 +48,7 @@ struct Message {
   Status status = Status::kOk;
   CacheResult cache = CacheResult::kNone;
   bool stale = false;            // a read served data older than the latest committed write
+  Seconds retry_after = 0;       // a 429: how long the caller should wait before retrying
   Seconds held_for = 0;          // arrival at the callee -> its reply left (the caller's network
                                  // time on this call is its round trip minus this)
   Seconds wire_extra = 0;        // network: link-fault delay paid on the current hop

@@ -452,7 +452,9 @@ TEST(Cli, MetastabilityThresholdSweep) {
   int threshold = -1;
   for (const auto& [d, ok] : recovered) {
     if (!ok && threshold < 0) threshold = d;
-    if (threshold >= 0) EXPECT_FALSE(ok) << d << " s recovered after a shorter trigger did not";
+    if (threshold >= 0) {
+      EXPECT_FALSE(ok) << d << " s recovered after a shorter trigger did not";
+    }
   }
   std::printf("[chaos] metastability threshold: triggers of %d s and longer do not recover\n",
               threshold);

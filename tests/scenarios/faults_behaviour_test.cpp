@@ -298,13 +298,17 @@ TEST(Faults, PartitionLosesMessagesAcrossIt) {
     // A call leaving at t reaches the db at t + 11 ms and its reply is back 11 ms later: a
     // request issued in [10 s - 14 ms, 20 s - 12 ms) loses its call or its reply.
     const bool cut = r.issued >= 10 - 0.014 && r.issued < 20 - 0.012;
-    if (r.issued > 9.9 && r.issued < 9.98) EXPECT_EQ(r.outcome, "ok") << r.issued;
+    if (r.issued > 9.9 && r.issued < 9.98) {
+      EXPECT_EQ(r.outcome, "ok") << r.issued;
+    }
     if (r.issued > 10 && r.issued < 19.98) {
       // The api's call times out after 500 ms: the request ends as an error then.
       EXPECT_EQ(r.outcome, "error") << r.issued;
       EXPECT_NEAR(r.ended - r.issued, 0.001 + 0.001 + 0.5 + 0.001, 1e-6) << r.issued;
     }
-    if (r.issued > 20.1) EXPECT_EQ(r.outcome, "ok") << r.issued;
+    if (r.issued > 20.1) {
+      EXPECT_EQ(r.outcome, "ok") << r.issued;
+    }
     (void)cut;
   }
   EXPECT_GT(num(run.summary, "run.network.messages_cut"), 90);
@@ -402,12 +406,20 @@ faults:
                               true);
   for (const Logged& r : request_log(run)) {
     const double l = r.ended - r.issued;
-    if (r.issued < 9.98) EXPECT_NEAR(l, 0.020, 1e-9) << r.issued;
+    if (r.issued < 9.98) {
+      EXPECT_NEAR(l, 0.020, 1e-9) << r.issued;
+    }
     // Issued at 10.00 s: its call is on the wire when the spike begins (10.005 s): it arrives
     // 100 ms late, and its reply pays the spike too.
-    if (std::abs(r.issued - 10.0) < 1e-9) EXPECT_NEAR(l, 0.220, 1e-9);
-    if (r.issued > 10.01 && r.issued < 19.9) EXPECT_NEAR(l, 0.220, 1e-9) << r.issued;
-    if (r.issued > 20.2) EXPECT_NEAR(l, 0.020, 1e-9) << r.issued;
+    if (std::abs(r.issued - 10.0) < 1e-9) {
+      EXPECT_NEAR(l, 0.220, 1e-9);
+    }
+    if (r.issued > 10.01 && r.issued < 19.9) {
+      EXPECT_NEAR(l, 0.220, 1e-9) << r.issued;
+    }
+    if (r.issued > 20.2) {
+      EXPECT_NEAR(l, 0.020, 1e-9) << r.issued;
+    }
   }
 }
 

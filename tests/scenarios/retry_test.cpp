@@ -119,5 +119,33 @@ TEST(Retries, OnlyTheListedOutcomesAreRetried) {
   EXPECT_DOUBLE_EQ(num(s, "system.retry_amplification"), 1.0);
 }
 
+// A 429 carries Retry-After (the time until the bucket has a token); the client waits at least
+// that long. A bucket of one token refilled at 1/s; requests at 0 and 0.25 s, no work, no
+// latency: the first takes the token; the second is refused with Retry-After 0.75 s, retries
+// at 1 s exactly and gets the new token. Retrying at once would have been refused again.
+TEST(Retries, RetryAfterIsHonoured) {
+  const SimRun run = run_yaml(R"(
+name: retry-after
+requests: 2
+drain: 5s
+clients:
+  - {name: users, target: api, arrival: {constant: 4/s}, retry: {max_retries: 1, on: [rejected]}}
+components:
+  - name: api
+    kind: service
+    workers: unlimited
+    service_time: const(0s)
+    rate_limit: {rate: 1/s, burst: 1}
+)",
+                              true);
+  const auto log = request_log(run);
+  ASSERT_EQ(log.size(), 2u);
+  for (const LoggedRequest& r : log) {
+    EXPECT_EQ(r.outcome, "ok") << r.issued;
+    EXPECT_NEAR(r.ended - r.issued, r.issued == 0 ? 0.0 : 0.75, 1e-9) << r.issued;
+  }
+  EXPECT_EQ(num(run.summary, "components.api.service.throttled"), 1);
+}
+
 }  // namespace
 }  // namespace sdsim::testing
