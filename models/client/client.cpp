@@ -177,10 +177,70 @@ void Client::issue(std::int32_t user) {
   send_attempt(slot);
 }
 
+bool Client::breaker_admits() {
+  if (!config_.breaker) return true;
+  const Seconds now = ctx_.calendar.now();
+  if (breaker_ == Breaker::kOpen) {
+    if (now < open_until_) return false;
+    breaker_ = Breaker::kHalfOpen;  // the open time is over: let probes through
+    probes_sent_ = probe_oks_ = 0;
+  }
+  if (breaker_ == Breaker::kHalfOpen) {
+    if (probes_sent_ >= config_.breaker->probes) return false;
+    ++probes_sent_;
+  }
+  return true;
+}
+
+void Client::breaker_open() {
+  const Seconds now = ctx_.calendar.now();
+  if (breaker_ != Breaker::kHalfOpen)  // one incident from first opening to closing
+    breaker_incident_ =
+        ctx_.metrics.begin_incident("breaker_open", config_.name + "/breaker", config_.name, now);
+  breaker_ = Breaker::kOpen;
+  open_until_ = now + config_.breaker->open_for;
+  outcomes_.clear();
+  window_failed_ = 0;
+}
+
+void Client::breaker_record(bool ok) {
+  if (!config_.breaker) return;
+  const BreakerPolicy& b = *config_.breaker;
+  const Seconds now = ctx_.calendar.now();
+  switch (breaker_) {
+    case Breaker::kOpen:
+      return;  // a late answer to an attempt sent before it opened
+    case Breaker::kHalfOpen:
+      if (!ok) {
+        breaker_open();
+      } else if (++probe_oks_ >= b.probes) {
+        breaker_ = Breaker::kClosed;
+        ctx_.metrics.end_incident(breaker_incident_, now);
+      }
+      return;
+    case Breaker::kClosed:
+      break;
+  }
+  outcomes_.emplace_back(now, !ok);
+  window_failed_ += ok ? 0 : 1;
+  while (!outcomes_.empty() && outcomes_.front().first <= now - b.window) {
+    window_failed_ -= outcomes_.front().second ? 1 : 0;
+    outcomes_.pop_front();
+  }
+  if (static_cast<int>(outcomes_.size()) >= b.min_attempts &&
+      static_cast<double>(window_failed_) >= b.failure_rate * static_cast<double>(outcomes_.size()))
+    breaker_open();
+}
+
 void Client::send_attempt(std::uint32_t slot) {
   const Seconds now = ctx_.calendar.now();
   auto& e = open_[slot];
   const Open& o = e.value;
+  if (!breaker_admits()) {
+    // Failed fast by the open breaker: not sent; a retry (if any) waits its backoff.
+    attempt_failed(slot, Outcome::kError);
+    return;
+  }
   Message* m = ctx_.messages.make();
   m->key = o.key;
   if (o.klass >= 0) {
@@ -332,6 +392,7 @@ void Client::expire_deadlines() {
     }
     if (d.at > now) break;
     deadlines_.pop_front();
+    breaker_record(false);
     attempt_failed(d.slot, Outcome::kTimedOut);
   }
   if (!deadlines_.empty()) {
@@ -354,6 +415,7 @@ void Client::on_reply(Message& m) {
   ctx_.messages.release(&m);
   // The client gave up on this attempt already: counted in throughput only.
   if (!this_attempt) return;
+  breaker_record(status == Status::kOk);
   if (status == Status::kOk)
     end(slot, Outcome::kOk);
   else

@@ -61,6 +61,10 @@ class Client final : public Component, public Node, public Drainable {
   // `retry_after`: a 429's Retry-After (0: none), honoured as the least wait before a retry.
   void attempt_failed(std::uint32_t slot, Outcome outcome, Seconds retry_after = 0);
   Seconds backoff(Open& o);
+  // Circuit breaker: may an attempt go out now? (half-open: counts the probe.)
+  bool breaker_admits();
+  void breaker_record(bool ok);
+  void breaker_open();
   void expire_deadlines();
   void schedule_next_arrival();
   void end(std::uint32_t slot, Outcome outcome);
@@ -80,6 +84,15 @@ class Client final : public Component, public Node, public Drainable {
   RandomStream phases_;     // onoff: period lengths
   RandomStream retry_rng_;  // backoff jitter
   double budget_tokens_ = RetryPolicy::kBudgetBurst;
+  // Circuit breaker state: closed (recent outcomes in a time window), open until
+  // `open_until_`, or half-open (probes let through, `probe_oks_` of them back ok).
+  enum class Breaker { kClosed, kOpen, kHalfOpen };
+  Breaker breaker_ = Breaker::kClosed;
+  std::deque<std::pair<Seconds, bool>> outcomes_;  // (when, failed) in the window
+  std::uint64_t window_failed_ = 0;
+  Seconds open_until_ = 0;
+  int probes_sent_ = 0, probe_oks_ = 0;
+  MetricsHub::IncidentId breaker_incident_ = 0;
   Component* target_ = nullptr;
   std::vector<RequestScope*> class_scopes_;  // one per class
   std::vector<double> class_cdf_;            // cumulative shares

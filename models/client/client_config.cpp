@@ -429,6 +429,32 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
     else
       c->timeout = *t;
   }
+  if (r.has("breaker")) {
+    MapReader b(r.get("breaker"), r.context() + ".breaker", r.diag());
+    if (b.ok()) {
+      BreakerPolicy p;
+      if (auto v = b.quantity("failure_rate", Dimension::kFraction)) {
+        if (*v <= 0)
+          b.error_at("failure_rate", "failure_rate must be > 0");
+        else
+          p.failure_rate = *v;
+      }
+      auto time = [&](const char* key, Seconds& out) {
+        if (auto v = b.quantity(key, Dimension::kTime)) {
+          if (*v <= 0)
+            b.error_at(key, std::string(key) + " must be > 0");
+          else
+            out = *v;
+        }
+      };
+      time("window", p.window);
+      time("open_for", p.open_for);
+      if (auto n = b.integer("min_attempts", 1, 1000000)) p.min_attempts = static_cast<int>(*n);
+      if (auto n = b.integer("probes", 1, 1000)) p.probes = static_cast<int>(*n);
+      c->breaker = p;
+    }
+    b.finish();
+  }
   if (r.has("retry")) {
     MapReader rt(r.get("retry"), r.context() + ".retry", r.diag());
     if (rt.ok()) {

@@ -59,6 +59,15 @@ struct RetryPolicy {
   static constexpr double kBudgetBurst = 10;
 };
 
+// A client-side circuit breaker (`breaker:`; docs/models/client.md, "Circuit breaker").
+struct BreakerPolicy {
+  double failure_rate = 0.5;  // open when this share of the window's attempts failed
+  Seconds window = 10;        // over the attempts that ended in the last `window`
+  int min_attempts = 20;      // ... once there are at least this many
+  Seconds open_for = 5;       // then fail fast this long
+  int probes = 1;             // half-open: attempts let through; all must succeed to close
+};
+
 struct ClientConfig final : ComponentConfig {
   // kProfile: non-homogeneous Poisson with a rate profile (poisson with spikes, ramp, rates
   // trace); kOnOff: on/off modulated Poisson; kTimestamps: a trace of arrival times.
@@ -82,6 +91,7 @@ struct ClientConfig final : ComponentConfig {
   std::shared_ptr<const Distribution> think;  // closed loop
   std::optional<Seconds> timeout;             // per attempt; absent = wait forever
   std::optional<RetryPolicy> retry;           // absent: no retries
+  std::optional<BreakerPolicy> breaker;       // absent: none
   std::shared_ptr<const KeySpace> keys;       // absent: requests name no key
   std::vector<RequestClass> classes;          // empty: one implicit class (reads)
   Bytes request_size = 0;                     // of each request it sends

@@ -149,3 +149,50 @@ components:
 
 }  // namespace
 }  // namespace sdsim::testing
+
+namespace sdsim::testing {
+namespace {
+
+// Circuit breaker: the service fails every call for [20 s, 40 s). The breaker opens once half
+// of the last 5 s's attempts failed (at least 20): at 22.5 s, when the 250 failures since
+// 20 s match the 250 successes still in the window. It fails fast for 2 s, lets one probe through,
+// and opens again while the probe fails: during the outage the service sees almost nothing
+// (one probe per 2 s) instead of 100 calls/s, and once it is healthy the next probe closes the
+// breaker. Each open period is an incident.
+TEST(Breaker, OpensOnFailuresShieldsTheServiceAndCloses) {
+  const SimRun run = run_yaml(R"(
+name: breaker
+seed: 81
+duration: 60s
+window: 1s
+clients:
+  - name: users
+    target: api
+    arrival: {constant: 100/s}
+    breaker: {failure_rate: 50%, window: 5s, min_attempts: 20, open_for: 2s, probes: 1}
+components:
+  - {name: api, kind: service, workers: unlimited, service_time: const(1ms)}
+faults:
+  - {name: outage, at: 20s, for: 20s, errors: api, probability: 100%}
+)");
+  const std::string& ts = run.timeseries;
+  // Before: all calls reach the service. While open: one probe per 2 s. After: back to 100/s
+  // within open_for.
+  EXPECT_NEAR(window_sum(ts, "component/api", "arrivals_per_s", 10, 20), 1000, 1);
+  const double during = window_sum(ts, "component/api", "arrivals_per_s", 23, 40);
+  EXPECT_LE(during, 17 / 2.0 + 2);
+  EXPECT_NEAR(window_sum(ts, "component/api", "arrivals_per_s", 43, 60), 1700, 1);
+  const json& inc = at(run.summary, "incidents");
+  int opens = 0;
+  for (const json& i : inc)
+    if (i["kind"] == "breaker_open") {
+      ++opens;
+      EXPECT_NEAR(i["from_s"].get<double>(), 22.5, 0.011);
+      EXPECT_GE(i["to_s"].get<double>(), 40.0);
+      EXPECT_LE(i["to_s"].get<double>(), 42.5);
+    }
+  EXPECT_EQ(opens, 1);
+}
+
+}  // namespace
+}  // namespace sdsim::testing
