@@ -92,6 +92,32 @@ void parse_step(const YAML::Node& item, const std::string& context, Diagnostics&
   }
   if (auto b = r.quantity("request_size", Dimension::kSize)) step.request_size = *b;
   if (auto b = r.quantity("response_size", Dimension::kSize)) step.response_size = *b;
+  if (r.has("hedge")) {
+    MapReader h(r.get("hedge"), r.context() + ".hedge", r.diag());
+    if (h.has("after")) {
+      const YAML::Node a = h.get("after");
+      CallStep::Hedge hedge;
+      const std::string text = a.IsScalar() ? a.Scalar() : "";
+      if (text == "p50" || text == "p90" || text == "p95" || text == "p99" || text == "p99.9") {
+        hedge.percentile = std::stod(text.substr(1)) / 100;
+        step.hedge = hedge;
+      } else if (auto t = h.quantity("after", Dimension::kTime)) {
+        if (*t <= 0) {
+          h.error_at("after", "after must be > 0");
+        } else {
+          hedge.after = *t;
+          step.hedge = hedge;
+        }
+      }
+    } else if (h.ok()) {
+      h.error(h.mark(),
+              "missing required key 'after' (a time such as 20ms, or p50, p90, p95, "
+              "p99, p99.9 of the call's observed latency)");
+    }
+    h.finish();
+    if (step.hedge && (step.targets.size() != 1 || step.fan_out != CallStep::FanOut::kOne))
+      r.error_at("hedge", "hedge: only for a single call (not a parallel group or a fan-out)");
+  }
   r.finish();
 }
 

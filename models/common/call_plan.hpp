@@ -40,6 +40,14 @@ struct CallStep {
   std::optional<Seconds> timeout;  // per call, from the moment it is made (pool wait included)
   Bytes request_size = 0;
   Bytes response_size = 0;
+  // Hedging (a single call only): no reply after `after` (or after the `percentile` of this
+  // step's observed latency, once 100 replies were seen), a second copy goes to a replica
+  // picked again; the first ok reply wins, the loser runs on (no cancellation).
+  struct Hedge {
+    Seconds after = 0;      // fixed delay, when percentile == 0
+    double percentile = 0;  // e.g. 0.95 for `after: p95`
+  };
+  std::optional<Hedge> hedge;
   SourceMark mark;
 };
 

@@ -82,6 +82,12 @@ PlanRuntime Service::make_plan(const CallPlan* plan) {
     std::vector<int> t;
     for (const NameRef& n : s.targets) t.push_back(target_index(n.name));
     p.targets.push_back(std::move(t));
+    p.latency.push_back(s.hedge && s.hedge->percentile > 0 ? std::make_unique<LatencyHistogram>()
+                                                           : nullptr);
+    if (s.hedge && !counts_hedges_) {
+      counts_hedges_ = true;
+      hedges_ = stats_.add_counter("hedges");
+    }
   }
   return p;
 }
@@ -206,6 +212,10 @@ void ServiceReplica::on_event(std::uint32_t tag, void* data) {
     if (jobs_.is_current(unpack_slot(data), unpack_gen(data))) work_done(unpack_slot(data));
     return;
   }
+  if (tag == kHedge) {
+    if (calls_.is_current(unpack_slot(data), unpack_gen(data))) hedge_call(unpack_slot(data));
+    return;
+  }
   if (tag != kCallTimeout) return;
   const std::uint32_t c = unpack_slot(data);
   if (!calls_.is_current(c, unpack_gen(data))) return;  // answered in time
@@ -322,7 +332,7 @@ void ServiceReplica::issue_step(std::uint32_t slot) {
 }
 
 void ServiceReplica::make_call(std::uint32_t slot, const CallStep& st, int target,
-                               std::size_t replica) {
+                               std::size_t replica, bool hedge) {
   Service& s = service_;
   SimContext& ctx = s.ctx_;
   const Seconds now = ctx.calendar.now();
@@ -353,12 +363,38 @@ void ServiceReplica::make_call(std::uint32_t slot, const CallStep& st, int targe
   call.target = target;
   call.replica = replica;
   call.waiting = m;
+  call.hedge = hedge;
+  if (!hedge) call.learn = jobs_[slot].value.plan->latency[jobs_[slot].value.step].get();
   if (st.timeout)
     ctx.calendar.at(now + *st.timeout, this, kCallTimeout, pack_slot(c, calls_[c].gen));
+  if (st.hedge && !hedge) {
+    // The hedge's delay: fixed, or the step's observed percentile once it has 100 replies.
+    std::optional<Seconds> after;
+    if (st.hedge->percentile == 0) {
+      after = st.hedge->after;
+    } else {
+      const LatencyHistogram& h = *jobs_[slot].value.plan->latency[jobs_[slot].value.step];
+      if (h.count() >= 100) after = h.quantile(st.hedge->percentile);
+    }
+    if (after) ctx.calendar.at(now + *after, this, kHedge, pack_slot(c, calls_[c].gen));
+  }
   if (d.pool > 0 && d.in_use >= d.pool)
     d.waiting.emplace_back(c, calls_[c].gen);
   else
     send(c);
+}
+
+void ServiceReplica::hedge_call(std::uint32_t c) {
+  const Call call = calls_[c].value;  // still unanswered
+  if (!jobs_.is_current(call.job, call.job_gen)) return;
+  Job& j = jobs_[call.job].value;
+  if (j.step != call.step || j.ok >= j.needed) return;  // the step is over
+  const CallStep& st = j.plan->plan->steps[call.step];
+  const Component& target = *downstream_[call.target].component;
+  service_.stats_.count(service_.hedges_, j.arrived_at);
+  ++j.calls;  // one more call may answer the step: it now fails only if both do
+  make_call(call.job, st, call.target, target.pick_replica(*j.message, service_.replica_rng_),
+            true);
 }
 
 void ServiceReplica::send(std::uint32_t c) {
@@ -396,6 +432,9 @@ void ServiceReplica::on_reply(Message& m) {
   const Call call = calls_[c].value;
   calls_.release(c);
   release_connection(call.target);
+  // A percentile hedge learns from its first copies' ok round trips, winners and laggards
+  // alike (learning from the winners only would make it hedge ever earlier).
+  if (call.learn != nullptr && status == Status::kOk) call.learn->add(now - call.sent_at);
   if (jobs_.is_current(call.job, call.job_gen) && jobs_[call.job].value.step == call.step)
     step_result(call.job, status == Status::kOk, status, cache, (now - call.sent_at) - held);
   // else: a laggard of a step that completed (or failed) without it

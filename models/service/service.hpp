@@ -19,6 +19,7 @@
 #include "models/common/slot_table.hpp"
 #include "models/service/service_config.hpp"
 #include "sim/engine/message.hpp"
+#include "sim/metrics/histogram.hpp"
 #include "sim/metrics/station_stats.hpp"
 
 namespace sdsim {
@@ -30,6 +31,8 @@ class Route;
 struct PlanRuntime {
   const CallPlan* plan = nullptr;
   std::vector<std::vector<int>> targets;  // per step
+  // Per step with a percentile hedge: the latency of its ok replies (all replicas together).
+  std::vector<std::unique_ptr<LatencyHistogram>> latency;
 };
 
 class ServiceReplica final : public Node {
@@ -68,6 +71,8 @@ class ServiceReplica final : public Node {
     std::size_t replica = 0;
     Message* waiting = nullptr;  // the message while it waits for a connection
     Seconds sent_at = 0;
+    bool hedge = false;                 // the second copy of a hedged call
+    LatencyHistogram* learn = nullptr;  // a first copy: its round trip teaches the hedge
   };
   // One downstream component, as this replica sees it.
   struct Downstream {
@@ -81,14 +86,16 @@ class ServiceReplica final : public Node {
     Message* message;
     Seconds arrived_at;
   };
-  enum Tag : std::uint32_t { kServiceDone = kFirstModelTag, kCallTimeout };
+  enum Tag : std::uint32_t { kServiceDone = kFirstModelTag, kCallTimeout, kHedge };
 
   void begin(Message* m, Seconds arrived_at, bool from_queue);
   void work_done(std::uint32_t job);
   void release_worker();
   void run_steps(std::uint32_t job);
   void issue_step(std::uint32_t job);
-  void make_call(std::uint32_t job, const CallStep& step, int target, std::size_t replica);
+  void make_call(std::uint32_t job, const CallStep& step, int target, std::size_t replica,
+                 bool hedge = false);
+  void hedge_call(std::uint32_t call);
   void send(std::uint32_t call);
   void release_connection(int target);
   void step_result(std::uint32_t job, bool ok, Status status, CacheResult cache, Seconds network);
@@ -124,10 +131,12 @@ class Service final : public Component {
   SimContext& ctx_;
   StationStats& stats_;
   RandomStream service_rng_;
-  RandomStream call_rng_;              // call probabilities
-  RandomStream replica_rng_;           // which replica of a downstream component
-  RandomStream error_rng_;             // injected errors (faults)
-  StationStats::CounterId throttled_;  // 429s of the rate limit
+  RandomStream call_rng_;               // call probabilities
+  RandomStream replica_rng_;            // which replica of a downstream component
+  RandomStream error_rng_;              // injected errors (faults)
+  StationStats::CounterId throttled_;   // 429s of the rate limit
+  StationStats::CounterId hedges_ = 0;  // second copies sent (when some step hedges)
+  bool counts_hedges_ = false;
   ServiceConfig::Mode mode_;
   bool cpu_tracked_;
   std::vector<std::string> targets_;  // downstream component names, by index
