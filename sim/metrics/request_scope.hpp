@@ -91,6 +91,10 @@ void RequestScope::close_window(Seconds length, Emit&& emit) {
   emit("offered_per_s", static_cast<double>(window_.attempts) / len);
   emit("throughput_per_s", static_cast<double>(window_.responses) / len);
   emit("goodput_per_s", static_cast<double>(window_.outcomes[0]) / len);
+  // Attempts sent per request issued in the window (retries and hedges show here).
+  emit("retry_amplification", window_.issued > 0 ? static_cast<double>(window_.attempts) /
+                                                       static_cast<double>(window_.issued)
+                                                 : kNoValue);
   for (int o = 0; o < kOutcomeCount; ++o)
     emit(kOutcomeNames[o], static_cast<double>(window_.outcomes[o]));
   const std::uint64_t ended = window_.ended();

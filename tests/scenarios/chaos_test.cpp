@@ -187,6 +187,8 @@ TEST(RetryStorm, WithoutABudgetItNeverRecovers) {
   EXPECT_LT(goodput, 0.05 * base);
   // Every request times out and is tried three times: ~3x the base load.
   EXPECT_GT(offered, 2.5 * base);
+  EXPECT_GT(window_sum(run.timeseries, "system", "retry_amplification", 100, 240) / 28, 2.5);
+  EXPECT_NEAR(window_sum(run.timeseries, "system", "retry_amplification", 20, 60) / 8, 1.0, 0.01);
 }
 
 // The same with a 10% retry budget: the extra load stays below the spare capacity, the queue
