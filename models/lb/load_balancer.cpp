@@ -1,5 +1,7 @@
 #include "models/lb/load_balancer.hpp"
 
+#include <cmath>
+
 #include "models/common/answer.hpp"
 #include "sim/engine/calendar.hpp"
 #include "sim/engine/platform.hpp"
@@ -18,6 +20,7 @@ LoadBalancer::LoadBalancer(const LoadBalancerConfig& config, SimContext& ctx)
       service_rng_(ctx.stream(config.name, "service_time")),
       error_rng_(ctx.stream(config.name, "errors")) {
   if (config.timeout) timeouts_ = stats_.add_counter("backend_timeouts");
+  if (config.outlier_ejection) ejections_ = stats_.add_counter("ejections");
   if (config.health_check) {
     probes_failed_ = stats_.add_counter("probes_failed");
     marked_down_ = stats_.add_counter("marked_down");
@@ -69,8 +72,11 @@ void LoadBalancerReplica::crash() {
   for (std::size_t i = 0; i < probes_.size(); ++i) {
     probes_[i] = Probe{probes_[i].seq};
     health_.up[i] = 1;
+    checked_down_[i] = ejected_[i] = 0;
+    failures_in_a_row_[i] = 0;
   }
   health_.down = 0;
+  ejected_count_ = 0;  // pending readmissions find nothing ejected
 }
 
 void LoadBalancerReplica::connect(Component& backends) {
@@ -84,6 +90,9 @@ void LoadBalancerReplica::connect(Component& backends) {
   outstanding_.assign(n, 0);  // never resized again: the policies keep a reference
   health_.up.assign(n, 1);
   probes_.assign(n, Probe{});
+  checked_down_.assign(n, 0);
+  ejected_.assign(n, 0);
+  failures_in_a_row_.assign(n, 0);
   const LoadBalancerConfig& cfg = lb_.config_;
   // One stream per LB replica: replicas draw independently.
   auto rng = [&] { return lb_.ctx_.stream(host().name(), "backend_choice"); };
@@ -157,12 +166,40 @@ void LoadBalancerReplica::probe_result(std::size_t i, bool ok) {
 }
 
 void LoadBalancerReplica::set_up(std::size_t i, bool up) {
-  health_.up[i] = up ? 1 : 0;
+  checked_down_[i] = up ? 0 : 1;
+  refresh(i);
+  lb_.stats_.count(up ? lb_.marked_up_ : lb_.marked_down_, lb_.ctx_.calendar.now());
+}
+
+void LoadBalancerReplica::refresh(std::size_t i) {
+  const std::uint8_t up = checked_down_[i] == 0 && ejected_[i] == 0 ? 1 : 0;
+  if (up == health_.up[i]) return;
+  health_.up[i] = up;
   if (up)
     --health_.down;
   else
     ++health_.down;
-  lb_.stats_.count(up ? lb_.marked_up_ : lb_.marked_down_, lb_.ctx_.calendar.now());
+}
+
+void LoadBalancerReplica::passive_result(std::size_t i, bool ok) {
+  const auto& oe = lb_.config_.outlier_ejection;
+  if (!oe) return;
+  if (ok) {
+    failures_in_a_row_[i] = 0;
+    return;
+  }
+  if (++failures_in_a_row_[i] < oe->consecutive_errors || ejected_[i]) return;
+  // Never eject more than max_ejected of the backends (at least one stays).
+  const double limit = std::floor(oe->max_ejected * static_cast<double>(to_.size()));
+  if (static_cast<double>(ejected_count_ + 1) > limit || ejected_count_ + 1 >= to_.size()) return;
+  ejected_[i] = 1;
+  ++ejected_count_;
+  failures_in_a_row_[i] = 0;
+  refresh(i);
+  const Seconds now = lb_.ctx_.calendar.now();
+  lb_.stats_.count(lb_.ejections_, now);
+  lb_.ctx_.calendar.at(now + oe->eject_for, this, kReadmit,
+                       pack_slot(static_cast<std::uint32_t>(i), 0));
 }
 
 void LoadBalancerReplica::no_backend(Message& parent, Seconds arrived_at) {
@@ -222,6 +259,14 @@ void LoadBalancerReplica::on_event(std::uint32_t tag, void* data) {
     send_probe(slot);
     return;
   }
+  if (tag == kReadmit) {
+    if (ejected_[slot]) {
+      ejected_[slot] = 0;
+      --ejected_count_;
+      refresh(slot);
+    }
+    return;
+  }
   if (tag == kProbeTimeout) {
     if (probes_[slot].awaiting && probes_[slot].seq == unpack_gen(data)) probe_result(slot, false);
     return;
@@ -232,6 +277,7 @@ void LoadBalancerReplica::on_event(std::uint32_t tag, void* data) {
     pending_.release(slot);  // the late reply is stale
     --outstanding_[p.backend];
     lb_.stats_.count(lb_.timeouts_, p.arrived_at);
+    passive_result(p.backend, false);
     lb_.stats_.departed(now, p.arrived_at);
     p.parent->status = Status::kError;  // 504
     p.parent->cache = CacheResult::kNone;
@@ -306,6 +352,7 @@ void LoadBalancerReplica::on_reply(Message& child) {
   const Pending p = pending_[slot].value;
   pending_.release(slot);
   --outstanding_[p.backend];
+  passive_result(p.backend, status == Status::kOk);
   lb_.stats_.departed(now, p.arrived_at);
   p.parent->status = status;
   p.parent->cache = cache;

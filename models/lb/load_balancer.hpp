@@ -53,7 +53,13 @@ class LoadBalancerReplica final : public Node {
     Message* parent;
     Seconds arrived_at;
   };
-  enum Tag : std::uint32_t { kWorkDone = kFirstModelTag, kTimeout, kProbe, kProbeTimeout };
+  enum Tag : std::uint32_t {
+    kWorkDone = kFirstModelTag,
+    kTimeout,
+    kProbe,
+    kProbeTimeout,
+    kReadmit  // data: backend index; an ejected backend comes back
+  };
   struct Probe {
     std::uint32_t seq = 0;  // of the probe in flight
     bool awaiting = false;
@@ -62,6 +68,10 @@ class LoadBalancerReplica final : public Node {
   void send_probe(std::size_t backend);
   void probe_result(std::size_t backend, bool ok);
   void set_up(std::size_t backend, bool up);
+  // Outlier ejection: the outcome of a reply from `backend` (a backend timeout is a failure).
+  void passive_result(std::size_t backend, bool ok);
+  // Recomputes whether `backend` may be picked: neither failing health checks nor ejected.
+  void refresh(std::size_t backend);
   // The caller's request cannot be forwarded: every backend is down (503).
   void no_backend(Message& parent, Seconds arrived_at);
 
@@ -77,6 +87,10 @@ class LoadBalancerReplica final : public Node {
   OutstandingCounts outstanding_;  // per backend replica (read by the policies)
   BackendHealth health_;           // per backend replica (read by the policies)
   std::vector<Probe> probes_;
+  std::vector<std::uint8_t> checked_down_;  // out by health checks
+  std::vector<std::uint8_t> ejected_;       // out by outlier ejection
+  std::vector<int> failures_in_a_row_;
+  std::size_t ejected_count_ = 0;
   SlotTable<Pending> pending_;
   // Own work (service_time set only).
   int busy_ = 0;
@@ -102,6 +116,7 @@ class LoadBalancer final : public Component {
   RandomStream error_rng_;  // injected errors (faults)
   StationStats::CounterId timeouts_ = 0;
   StationStats::CounterId marked_down_ = 0, marked_up_ = 0, probes_failed_ = 0, no_backend_ = 0;
+  StationStats::CounterId ejections_ = 0;
   // sent_to_<i> counters, one per backend replica (empty when there are too many replicas).
   std::vector<StationStats::CounterId> sent_to_;
   std::vector<std::unique_ptr<LoadBalancerReplica>> replicas_;

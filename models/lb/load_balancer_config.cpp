@@ -108,6 +108,23 @@ std::unique_ptr<ComponentConfig> parse_load_balancer(MapReader& r) {
     }
     h.finish();
   }
+  if (r.has("outlier_ejection")) {
+    MapReader o(r.get("outlier_ejection"), r.context() + ".outlier_ejection", r.diag());
+    if (o.ok()) {
+      LoadBalancerConfig::OutlierEjection oe;
+      if (auto n = o.integer("consecutive_errors", 1, 100000))
+        oe.consecutive_errors = static_cast<int>(*n);
+      if (auto t = o.quantity("eject_for", Dimension::kTime)) {
+        if (*t <= 0)
+          o.error_at("eject_for", "eject_for must be > 0");
+        else
+          oe.eject_for = *t;
+      }
+      if (auto f = o.quantity("max_ejected", Dimension::kFraction)) oe.max_ejected = *f;
+      c->outlier_ejection = oe;
+    }
+    o.finish();
+  }
   if (r.has("workers")) {
     const YAML::Node w = r.get("workers");
     std::int64_t n = 0;

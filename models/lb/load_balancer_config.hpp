@@ -40,6 +40,15 @@ struct LoadBalancerConfig final : ComponentConfig {
     int healthy_after = 2;
   };
   std::optional<HealthCheck> health_check;
+  // Passive outlier ejection: a backend replica whose replies fail `consecutive_errors` times
+  // in a row (errors, 503s, backend timeouts) is out of rotation for `eject_for`; at most
+  // `max_ejected` of the replicas are out at once.
+  struct OutlierEjection {
+    int consecutive_errors = 5;
+    Seconds eject_for = 30;
+    double max_ejected = 0.5;
+  };
+  std::optional<OutlierEjection> outlier_ejection;
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::vector<NameRef> callees() const override { return {backends}; }

@@ -113,6 +113,32 @@ faults:
   EXPECT_TRUE(warned) << s["warnings"].dump();
 }
 
+// Passive outlier ejection: a replica answering errors is taken out after 5 in a row and let
+// back after 5 s, when it costs 5 more errors: about 5 errors per 5 s of the 20 s outage,
+// instead of half of 100 calls/s (1,000).
+TEST(Faults, OutlierEjectionBoundsTheErrorsOfABadReplica) {
+  const json s = run_yaml(R"(
+name: ejection
+seed: 5
+duration: 60s
+clients:
+  - {name: users, target: lb, arrival: {constant: 100/s}}
+components:
+  - name: lb
+    kind: load_balancer
+    policy: round_robin
+    backends: api
+    outlier_ejection: {consecutive_errors: 5, eject_for: 5s}
+  - {name: api, kind: service, replicas: 2, workers: unlimited, service_time: const(1ms)}
+faults:
+  - {name: bad, at: 20s, for: 20s, errors: 'api[1]', probability: 100%}
+)")
+                     .summary;
+  // Ejected at 20.1 s, back at 25.1, 30.2, 35.2 s: four times 5 errors.
+  EXPECT_EQ(num(s, "components.lb.load_balancer.ejections"), 4);
+  EXPECT_EQ(num(s, "system.requests.outcomes.error"), 20);
+}
+
 // A load balancer replica that crashes loses what it holds; the client times out on it.
 TEST(Faults, LoadBalancerCrashLosesWhatItHolds) {
   const json s = run_yaml(R"(
