@@ -248,6 +248,7 @@ void Client::send_attempt(std::uint32_t slot) {
     m->op = config_.classes[o.klass].op;
   }
   const std::size_t r = target_->pick_replica(*m, replicas_);
+  e.value.replica = static_cast<std::uint32_t>(r);
   m->request_id = o.id;
   m->caller = this;
   m->reply_route = back_[r];
@@ -393,6 +394,18 @@ void Client::expire_deadlines() {
     if (d.at > now) break;
     deadlines_.pop_front();
     breaker_record(false);
+    if (config_.cancel) {  // tell the callee it may drop the attempt if it has not started
+      const Open& o = open_[d.slot].value;
+      Message* c = ctx_.messages.make();
+      c->cancel = true;
+      c->request_id = o.id;
+      c->caller = this;
+      c->caller_slot = d.slot;
+      c->caller_gen = d.gen;
+      c->caller_tag = d.attempt;
+      c->sent_at = now;
+      to_[o.replica]->send_call(*c, 0);
+    }
     attempt_failed(d.slot, Outcome::kTimedOut);
   }
   if (!deadlines_.empty()) {

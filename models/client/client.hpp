@@ -39,6 +39,7 @@ class Client final : public Component, public Node, public Drainable {
     std::int32_t klass = -1;  // index in the client's classes (-1: none)
     std::uint64_t key = 0;
     std::uint32_t attempt = 0;  // of the attempt in flight (0: the first)
+    std::uint32_t replica = 0;  // of the target, where that attempt went
     bool backing_off = false;   // waiting to retry
     Seconds last_wait = 0;      // the last backoff (decorrelated jitter)
   };

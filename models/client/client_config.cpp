@@ -429,6 +429,11 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
     else
       c->timeout = *t;
   }
+  if (auto cancel = r.boolean("cancel")) {
+    c->cancel = *cancel;
+    if (*cancel && !r.has("timeout"))
+      r.error_at("cancel", "cancel: a client cancels the attempts it times out: give a timeout");
+  }
   if (r.has("breaker")) {
     MapReader b(r.get("breaker"), r.context() + ".breaker", r.diag());
     if (b.ok()) {

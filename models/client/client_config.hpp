@@ -92,13 +92,15 @@ struct ClientConfig final : ComponentConfig {
   std::optional<Seconds> timeout;             // per attempt; absent = wait forever
   std::optional<RetryPolicy> retry;           // absent: no retries
   std::optional<BreakerPolicy> breaker;       // absent: none
-  std::shared_ptr<const KeySpace> keys;       // absent: requests name no key
-  std::vector<RequestClass> classes;          // empty: one implicit class (reads)
-  Bytes request_size = 0;                     // of each request it sends
-  Bytes response_size = 0;                    // of the response it asks for
+  bool cancel = false;  // a timed-out attempt is cancelled at the callee (if it supports it)
+  std::shared_ptr<const KeySpace> keys;  // absent: requests name no key
+  std::vector<RequestClass> classes;     // empty: one implicit class (reads)
+  Bytes request_size = 0;                // of each request it sends
+  Bytes response_size = 0;               // of the response it asks for
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::vector<NameRef> callees() const override { return {target}; }
+  bool cancels_calls() const override { return cancel; }
   // The longest a request may stay open: every attempt's timeout and the longest backoffs.
   std::optional<Seconds> longest_request_wait() const override;
   std::unique_ptr<Component> build(SimContext& ctx) const override;

@@ -49,6 +49,10 @@ Service::Service(const ServiceConfig& config, SimContext& ctx)
       throttled_(config.rate_limit ? stats_.add_counter("throttled") : 0),
       mode_(ctx.scenario.faults.slows(config.name) ? ServiceConfig::Mode::kCpu : config.mode()) {
   const ClassTable classes(ctx.scenario);
+  for (const auto& c : ctx.scenario.clients)
+    if (c->cancels_calls())
+      for (const NameRef& callee : c->callees())
+        cancellable_ = cancellable_ || callee.name == config.name;
   cpu_tracked_ = mode_ == ServiceConfig::Mode::kCpu || makes_calls(config, classes);
   const PlanRuntime* own = &plans_.emplace_back(make_plan(config.calls.get()));
   class_service_time_.assign(classes.size(), config.service_time.get());
@@ -144,6 +148,8 @@ void ServiceReplica::on_call(Message& m) {
   if (!cfg.queue_capacity || static_cast<std::int64_t>(queue_.size()) < *cfg.queue_capacity) {
     queue_.push_back({&m, now});
     service_.stats_.queued(now);
+    if (service_.cancellable_)
+      ++queued_[CallKey{m.caller, m.caller_slot, m.caller_gen, m.caller_tag}];
     return;
   }
   service_.stats_.rejected(now, now);
@@ -159,6 +165,8 @@ void ServiceReplica::crash() {
     ctx.messages.release(q.message);
   }
   queue_.clear();
+  queued_.clear();
+  cancelled_.clear();
   // CPU level: every replica's working jobs counted one core each, up to its cores in CPU mode.
   const int on_cores = s.mode_ == ServiceConfig::Mode::kCpu ? std::min(working_, host().cores())
                        : s.cpu_tracked_                     ? working_
@@ -251,20 +259,42 @@ void ServiceReplica::work_done(std::uint32_t slot) {
   if (async) release_worker();
 }
 
+void ServiceReplica::on_cancel(const Message& m) {
+  const CallKey key{m.caller, m.caller_slot, m.caller_gen, m.caller_tag};
+  if (queued_.count(key) != 0) cancelled_.insert(key);  // else it started (or is long gone)
+}
+
 void ServiceReplica::release_worker() {
   Service& s = service_;
   --busy_;
-  s.stats_.worker_released(s.ctx_.calendar.now());
-  if (!queue_.empty() && (s.config_.workers == 0 || busy_ < s.config_.workers)) {
+  const Seconds now = s.ctx_.calendar.now();
+  s.stats_.worker_released(now);
+  while (!queue_.empty() && (s.config_.workers == 0 || busy_ < s.config_.workers)) {
     Queued next{};
-    const Seconds now = s.ctx_.calendar.now();
     // Requests the queue policy sheds on the way get a 503.
-    if (queue_policy_.take(queue_, now, &next, [&](const Queued& q) {
-          s.stats_.shed(now, q.arrived_at);
-          answer_at_once(*q.message, Status::kRejected);
-        }))
-      begin(next.message, next.arrived_at, true);
+    auto shed = [&](const Queued& q) {
+      forget(q);
+      s.stats_.shed(now, q.arrived_at);
+      answer_at_once(*q.message, Status::kRejected);
+    };
+    if (!queue_policy_.take(queue_, now, &next, shed)) return;
+    if (forget(next)) {  // cancelled while it waited: dropped, nobody waits for it
+      s.stats_.cancelled(now, next.arrived_at);
+      s.ctx_.messages.release(next.message);
+      continue;
+    }
+    begin(next.message, next.arrived_at, true);
+    return;
   }
+}
+
+bool ServiceReplica::forget(const Queued& q) {
+  if (!service_.cancellable_) return false;
+  const Message& m = *q.message;
+  const CallKey key{m.caller, m.caller_slot, m.caller_gen, m.caller_tag};
+  auto it = queued_.find(key);
+  if (it != queued_.end() && --it->second == 0) queued_.erase(it);
+  return cancelled_.erase(key) != 0;
 }
 
 void ServiceReplica::run_steps(std::uint32_t slot) {

@@ -14,6 +14,8 @@
 
 #include <deque>
 #include <memory>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "models/common/slot_table.hpp"
@@ -35,6 +37,20 @@ struct PlanRuntime {
   std::vector<std::unique_ptr<LatencyHistogram>> latency;
 };
 
+// A call as its callee knows it: who made it and the caller's handle on it.
+struct CallKey {
+  const Node* caller;
+  std::uint32_t slot, gen, tag;
+  bool operator==(const CallKey&) const = default;
+};
+struct CallKeyHash {
+  std::size_t operator()(const CallKey& k) const {
+    std::size_t h = std::hash<const void*>()(k.caller);
+    for (std::uint32_t v : {k.slot, k.gen, k.tag}) h = h * 0x9E3779B97F4A7C15ull + v;
+    return h;
+  }
+};
+
 class ServiceReplica final : public Node {
  public:
   ServiceReplica(Service& service, Host& host, std::size_t index);
@@ -44,6 +60,8 @@ class ServiceReplica final : public Node {
   void on_call(Message& m) override;
   void on_reply(Message& m) override;
   void on_event(std::uint32_t tag, void* data) override;
+  // A caller gave up: the call is dropped if it still waits in the queue (not if it started).
+  void on_cancel(const Message& m) override;
 
  private:
   struct Job {
@@ -91,6 +109,8 @@ class ServiceReplica final : public Node {
   void begin(Message* m, Seconds arrived_at, bool from_queue);
   void work_done(std::uint32_t job);
   void release_worker();
+  // Takes a request leaving the queue off the cancellation books; true if it was cancelled.
+  bool forget(const Queued& q);
   void run_steps(std::uint32_t job);
   void issue_step(std::uint32_t job);
   void make_call(std::uint32_t job, const CallStep& step, int target, std::size_t replica,
@@ -107,6 +127,10 @@ class ServiceReplica final : public Node {
   int working_ = 0;  // workers doing their own work (on a core)
   std::deque<Queued> queue_;
   QueuePolicy queue_policy_;
+  // Cancellation: calls waiting in the queue (by key: how many), and those cancelled there,
+  // dropped when they come up.
+  std::unordered_map<CallKey, int, CallKeyHash> queued_;
+  std::unordered_set<CallKey, CallKeyHash> cancelled_;
   double tokens_ = 0;      // rate limit: the bucket, refilled continuously
   Seconds tokens_at_ = 0;  // when tokens_ was last brought up to date
   SlotTable<Job> jobs_;
@@ -137,6 +161,8 @@ class Service final : public Component {
   StationStats::CounterId throttled_;   // 429s of the rate limit
   StationStats::CounterId hedges_ = 0;  // second copies sent (when some step hedges)
   bool counts_hedges_ = false;
+  // Some client cancels its timed-out attempts: queued calls are tracked for on_cancel.
+  bool cancellable_ = false;
   ServiceConfig::Mode mode_;
   bool cpu_tracked_;
   std::vector<std::string> targets_;  // downstream component names, by index

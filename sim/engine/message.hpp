@@ -44,6 +44,9 @@ struct Message {
   // A health-check probe: the callee's host answers it at once, without the component's
   // queue or work (a health endpoint), as long as the host is on.
   bool probe = false;
+  // A cancellation: the caller gave up on its call (caller, caller_slot, caller_gen,
+  // caller_tag name it); the callee may drop it if it has not started (Node::on_cancel).
+  bool cancel = false;
   // ---- set by the callee on the reply ----
   Status status = Status::kOk;
   CacheResult cache = CacheResult::kNone;

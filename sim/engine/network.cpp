@@ -83,6 +83,11 @@ void Route::fire(std::uint32_t tag, void* data) {
     lose(m);
     return;
   }
+  if (m->cancel) {  // a cancellation: the callee may drop the call; nobody answers it
+    to_.on_cancel(*m);
+    pool_.release(m);
+    return;
+  }
   if (m->probe && tag == kTagCall) {  // the host's health endpoint answers at once
     m->held_for = 0;
     m->reply_route->send_reply(*m, 0);

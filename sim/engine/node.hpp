@@ -26,6 +26,9 @@ class Node : public EventTarget {
   virtual void on_call(Message& m) = 0;
   // The reply to a call this node made arrives. The node owns `m` again.
   virtual void on_reply(Message& m) = 0;
+  // A caller gave up on a call it made here (`m` names it; the route frees `m` afterwards).
+  // Default: nothing (the work goes on, as without cancellation).
+  virtual void on_cancel(const Message& m) {}
   // The node's own timers (tags >= kFirstModelTag).
   virtual void on_event(std::uint32_t tag, void* data) {}
 

@@ -132,7 +132,7 @@ nlohmann::json StationStats::summary_json() const {
       residence_done_ > 0 ? residence_sum_ / static_cast<double>(residence_done_) : 0;
   const double l_local = (at_end_.local - at_start_.local) / l;
   const double l_res = (at_end_.residence - at_start_.residence) / l;
-  const std::uint64_t quick = rejections_ + errors_ + shed_;  // left without service
+  const std::uint64_t quick = rejections_ + errors_ + shed_ + cancelled_;  // no service
   const std::uint64_t served = local_done_ > quick ? local_done_ - quick : 0;
   auto little = [&](double measured_l, double w, std::uint64_t done) {
     const double lw = lambda * w;
@@ -156,6 +156,7 @@ nlohmann::json StationStats::summary_json() const {
   j["errors_injected"] = errors_;
   j["lost"] = lost_;
   j["shed"] = shed_;
+  j["cancelled"] = cancelled_;
   if (worker_capacity() > 0)
     j["utilisation"] =
         number_or_null((at_end_.busy - at_start_.busy) / (l * worker_capacity()), have);

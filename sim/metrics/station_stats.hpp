@@ -71,6 +71,22 @@ class StationStats {
       ++shed_;
       ++local_done_;
       ++residence_done_;
+      local_sum_ += now - arrived_at;  // it waited: part of the station's W (Little)
+      residence_sum_ += now - arrived_at;
+    }
+  }
+  // Cancelled by its caller while it waited in the queue: dropped without work or reply.
+  void cancelled(Seconds now, Seconds arrived_at) {
+    queue_.add(now, -1);
+    local_.add(now, -1);
+    residence_.add(now, -1);
+    ++window_cancelled_;
+    if (clock_.contains(arrived_at)) {
+      ++cancelled_;
+      ++local_done_;
+      ++residence_done_;
+      local_sum_ += now - arrived_at;  // it waited: part of the station's W (Little)
+      residence_sum_ += now - arrived_at;
     }
   }
   // Answered at once with an injected error (a fault): leaves both scopes at once.
@@ -227,7 +243,7 @@ class StationStats {
   TimeIntegral queue_, busy_, cpu_, local_, residence_;
 
   std::uint64_t arrivals_ = 0, rejections_ = 0, waited_count_ = 0, errors_ = 0, lost_ = 0;
-  std::uint64_t shed_ = 0;
+  std::uint64_t shed_ = 0, cancelled_ = 0;
   std::uint64_t local_done_ = 0, residence_done_ = 0;
   double service_sum_ = 0, local_sum_ = 0, residence_sum_ = 0;
   double downstream_sum_ = 0, network_sum_ = 0;
@@ -239,7 +255,7 @@ class StationStats {
   // windows
   Areas window_start_areas_{};
   std::uint64_t window_arrivals_ = 0, window_rejections_ = 0, window_departures_ = 0;
-  std::uint64_t window_errors_ = 0, window_lost_ = 0, window_shed_ = 0;
+  std::uint64_t window_errors_ = 0, window_lost_ = 0, window_shed_ = 0, window_cancelled_ = 0;
   // least-squares trend of the per-window mean queue length over the measured interval
   double trend_n_ = 0, trend_t_ = 0, trend_q_ = 0, trend_tt_ = 0, trend_tq_ = 0;
 };
@@ -255,6 +271,7 @@ void StationStats::close_window(Seconds start, Seconds end, Emit&& emit) {
   emit("errors_injected", static_cast<double>(window_errors_));
   emit("lost", static_cast<double>(window_lost_));
   emit("shed", static_cast<double>(window_shed_));
+  emit("cancelled", static_cast<double>(window_cancelled_));
   emit("mean_queue_length", mean_queue);
   emit("mean_in_system", (a.local - window_start_areas_.local) / len);
   if (worker_capacity() > 0)
@@ -272,7 +289,7 @@ void StationStats::close_window(Seconds start, Seconds end, Emit&& emit) {
   close_counter_window(emit);
   window_start_areas_ = a;
   window_arrivals_ = window_rejections_ = window_departures_ = 0;
-  window_errors_ = window_lost_ = window_shed_ = 0;
+  window_errors_ = window_lost_ = window_shed_ = window_cancelled_ = 0;
 }
 
 template <class Emit>

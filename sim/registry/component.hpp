@@ -96,6 +96,9 @@ class ComponentConfig {
   virtual int replica_count() const { return 1; }
   // How many shards it has (a fan-out to `all_shards` makes one call per shard).
   virtual int shard_count() const { return 1; }
+  // True when it cancels the calls it times out (Message::cancel), so its callees should
+  // track queued calls to drop cancelled ones.
+  virtual bool cancels_calls() const { return false; }
   // True when other components may call it (a client may not be called).
   virtual bool callable() const { return !is_client; }
   // Longest time one of this client's requests may stay open (timeouts, retries): sets the

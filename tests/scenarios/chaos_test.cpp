@@ -209,6 +209,22 @@ TEST(RetryStorm, WithABudgetItRecovers) {
   EXPECT_NEAR(goodput, 560, 15);
 }
 
+// The same storm with cancellation: a timed-out attempt still waiting in the queue is dropped
+// there, so the service works only on attempts someone waits for, and it recovers.
+TEST(RetryStorm, WithCancellationItRecovers) {
+  const SimRun run = run_yaml(replace(read_source(kRetryStorm), "    retry: {max_retries: 2}\n",
+                                      "    retry: {max_retries: 2}\n    cancel: true\n"));
+  const json& inc = at(run.summary, "incidents")[0];
+  ASSERT_TRUE(inc["recovery"]["recovered"].get<bool>());
+  std::printf(
+      "[chaos] retry storm with cancellation: recovered %.0f s after the trigger, %.0f "
+      "attempts cancelled in the queue\n",
+      inc["recovery"]["recovery_s"].get<double>(), num(run.summary, "components.api.cancelled"));
+  EXPECT_LE(inc["recovery"]["recovery_s"].get<double>(), 30);
+  EXPECT_GT(num(run.summary, "components.api.cancelled"), 1000);
+  EXPECT_NEAR(num(run.summary, "components.api.residence.ratio"), 1.0, 0.01);
+}
+
 // Hedging at the observed p95 (scenarios/chaos/hedging.yaml): about 5% more backend calls,
 // and p99.9 far below the backend's own (lognormal p99.9 = 267 ms; the exact hedged figure
 // for a fixed delay is checked in tests/validation/hedging_test.cpp).
