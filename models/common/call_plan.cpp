@@ -114,6 +114,7 @@ void parse_step(const YAML::Node& item, const std::string& context, Diagnostics&
               "missing required key 'after' (a time such as 20ms, or p50, p90, p95, "
               "p99, p99.9 of the call's observed latency)");
     }
+    if (auto c = h.boolean("cancel_loser"); c && step.hedge) step.hedge->cancel_loser = *c;
     h.finish();
     if (step.hedge && (step.targets.size() != 1 || step.fan_out != CallStep::FanOut::kOne))
       r.error_at("hedge", "hedge: only for a single call (not a parallel group or a fan-out)");

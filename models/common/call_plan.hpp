@@ -42,10 +42,11 @@ struct CallStep {
   Bytes response_size = 0;
   // Hedging (a single call only): no reply after `after` (or after the `percentile` of this
   // step's observed latency, once 100 replies were seen), a second copy goes to a replica
-  // picked again; the first ok reply wins, the loser runs on (no cancellation).
+  // picked again; the first ok reply wins; the loser runs on unless cancel_loser.
   struct Hedge {
-    Seconds after = 0;      // fixed delay, when percentile == 0
-    double percentile = 0;  // e.g. 0.95 for `after: p95`
+    Seconds after = 0;          // fixed delay, when percentile == 0
+    double percentile = 0;      // e.g. 0.95 for `after: p95`
+    bool cancel_loser = false;  // the copy that did not win is cancelled at its callee
   };
   std::optional<Hedge> hedge;
   SourceMark mark;

@@ -49,10 +49,11 @@ Service::Service(const ServiceConfig& config, SimContext& ctx)
       throttled_(config.rate_limit ? stats_.add_counter("throttled") : 0),
       mode_(ctx.scenario.faults.slows(config.name) ? ServiceConfig::Mode::kCpu : config.mode()) {
   const ClassTable classes(ctx.scenario);
-  for (const auto& c : ctx.scenario.clients)
-    if (c->cancels_calls())
-      for (const NameRef& callee : c->callees())
-        cancellable_ = cancellable_ || callee.name == config.name;
+  for (const auto* list : {&ctx.scenario.clients, &ctx.scenario.components})
+    for (const auto& c : *list)
+      if (c->cancels_calls())
+        for (const NameRef& callee : c->callees())
+          cancellable_ = cancellable_ || callee.name == config.name;
   cpu_tracked_ = mode_ == ServiceConfig::Mode::kCpu || makes_calls(config, classes);
   const PlanRuntime* own = &plans_.emplace_back(make_plan(config.calls.get()));
   class_service_time_.assign(classes.size(), config.service_time.get());
@@ -374,6 +375,7 @@ void ServiceReplica::make_call(std::uint32_t slot, const CallStep& st, int targe
   }
   const Message& parent = *jobs_[slot].value.message;
   const std::uint32_t c = calls_.acquire();
+  last_call_ = c;
   Message* m = ctx.messages.make();
   m->request_id = parent.request_id;
   m->caller = this;
@@ -423,8 +425,41 @@ void ServiceReplica::hedge_call(std::uint32_t c) {
   const Component& target = *downstream_[call.target].component;
   service_.stats_.count(service_.hedges_, j.arrived_at);
   ++j.calls;  // one more call may answer the step: it now fails only if both do
-  make_call(call.job, st, call.target, target.pick_replica(*j.message, service_.replica_rng_),
-            true);
+  const std::uint32_t job = call.job;
+  make_call(job, st, call.target, target.pick_replica(*j.message, service_.replica_rng_), true);
+  if (st.hedge->cancel_loser) {
+    // The new call is the one most recently acquired for this job: find it by its job.
+    Job& jj = jobs_[job].value;
+    jj.hedging = true;
+    jj.hedged[0] = c;
+    jj.hedged_gen[0] = calls_[c].gen;
+    jj.hedged[1] = last_call_;
+    jj.hedged_gen[1] = calls_[last_call_].gen;
+  }
+}
+
+void ServiceReplica::cancel_losers(std::uint32_t slot) {
+  Job& j = jobs_[slot].value;
+  j.hedging = false;
+  SimContext& ctx = service_.ctx_;
+  for (int k = 0; k < 2; ++k) {
+    const std::uint32_t c = j.hedged[k];
+    if (!calls_.is_current(c, j.hedged_gen[k])) continue;  // answered (the winner) or gone
+    const Call call = calls_[c].value;
+    if (call.waiting == nullptr) {  // sent: tell its callee, free the connection
+      Message* m = ctx.messages.make();
+      m->cancel = true;
+      m->caller = this;
+      m->caller_slot = c;
+      m->caller_gen = calls_[c].gen;
+      m->sent_at = ctx.calendar.now();
+      downstream_[call.target].to[call.replica]->send_call(*m, 0);
+      release_connection(call.target);
+    } else {
+      ctx.messages.release(call.waiting);  // never got a connection
+    }
+    calls_.release(c);  // its reply, if any, is stale now
+  }
 }
 
 void ServiceReplica::send(std::uint32_t c) {
@@ -481,6 +516,7 @@ void ServiceReplica::step_result(std::uint32_t slot, bool ok, Status status, Cac
     if (j.failed++ == 0) j.failure = status == Status::kOk ? Status::kError : status;
   }
   if (j.ok >= j.needed) {
+    if (j.hedging) cancel_losers(slot);
     ++j.step;
     run_steps(slot);
   } else if (j.failed > j.calls - j.needed) {

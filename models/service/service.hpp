@@ -79,6 +79,9 @@ class ServiceReplica final : public Node {
     Status failure = Status::kOk;
     CacheResult cache = CacheResult::kNone;
     bool holds_worker = false;
+    // A hedged step's two calls (slot, generation), to cancel the loser.
+    std::uint32_t hedged[2] = {0, 0}, hedged_gen[2] = {0, 0};
+    bool hedging = false;
     bool working = false;  // its own work has not ended
   };
   struct Call {
@@ -116,6 +119,8 @@ class ServiceReplica final : public Node {
   void make_call(std::uint32_t job, const CallStep& step, int target, std::size_t replica,
                  bool hedge = false);
   void hedge_call(std::uint32_t call);
+  // Cancels the calls of job `slot`'s hedged step still out (cancel_loser).
+  void cancel_losers(std::uint32_t slot);
   void send(std::uint32_t call);
   void release_connection(int target);
   void step_result(std::uint32_t job, bool ok, Status status, CacheResult cache, Seconds network);
@@ -136,6 +141,7 @@ class ServiceReplica final : public Node {
   SlotTable<Job> jobs_;
   SlotTable<Call> calls_;
   std::vector<Downstream> downstream_;
+  std::uint32_t last_call_ = 0;  // the call slot make_call acquired last
 };
 
 class Service final : public Component {

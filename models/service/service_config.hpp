@@ -55,6 +55,13 @@ struct ServiceConfig final : ComponentConfig {
   int effective_cores() const { return cores > 0 ? cores : std::max(workers, 1); }
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
+  // A hedge with cancel_loser cancels calls (its callees then track their queues).
+  bool cancels_calls() const override {
+    if (calls)
+      for (const CallStep& st : calls->steps)
+        if (st.hedge && st.hedge->cancel_loser) return true;
+    return false;
+  }
   std::vector<NameRef> callees() const override;
   std::unique_ptr<Component> build(SimContext& ctx) const override;
 };

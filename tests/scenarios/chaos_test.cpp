@@ -239,6 +239,35 @@ TEST(Hedging, P95HedgeCutsTheTailForAFewPercentMoreLoad) {
   EXPECT_LT(p999, 0.4 * 267);
 }
 
+// cancel_loser: once a hedged call has its answer, the other copy is cancelled at its callee:
+// dropped if it still waits in the queue there, so hedging adds less work to a busy backend.
+TEST(Hedging, CancelLoserDropsTheQueuedCopy) {
+  const json s = run_yaml(R"(
+name: hedge-cancel
+seed: 93
+duration: 300s
+warmup: 20s
+clients:
+  - {name: users, target: api, arrival: {poisson: 120/s}}
+components:
+  - name: api
+    kind: service
+    workers: unlimited
+    service_time: const(0s)
+    calls: [{to: backend, hedge: {after: 15ms, cancel_loser: true}}]
+  - {name: backend, kind: service, replicas: 2, workers: 1, service_time: exp(5ms)}
+)")
+                     .summary;
+  const double hedges = num(s, "components.api.service.hedges");
+  const double cancelled = num(s, "components.backend.cancelled");
+  std::printf("[chaos] cancel_loser: %.0f hedges, %.0f losers dropped in the queue\n", hedges,
+              cancelled);
+  EXPECT_GT(hedges, 100);
+  EXPECT_GT(cancelled, 0.1 * hedges);
+  EXPECT_LE(cancelled, hedges + 1);
+  EXPECT_NEAR(num(s, "components.backend.residence.ratio"), 1.0, 0.02);
+}
+
 const char* kRateLimit = "scenarios/chaos/rate-limit.yaml";
 
 // A token bucket in front of an overloaded service: 429s instead of queueing collapse; the
