@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "models/cache/cache.hpp"
+#include "models/common/station_keys.hpp"
 #include "sim/core/text.hpp"
 
 namespace sdsim {
@@ -19,34 +20,11 @@ std::unique_ptr<ComponentConfig> parse_cache(MapReader& r) {
   }
   if (r.has("hit_time")) c->hit_time = r.distribution("hit_time", Dimension::kTime);
   if (auto n = r.integer("replicas", 1, 100000)) c->replicas = static_cast<int>(*n);
-  bool workers_unlimited = true;  // as far as is known (a bad value is reported once)
-  if (r.has("workers")) {
-    const YAML::Node w = r.get("workers");
-    std::int64_t n = 0;
-    if (w.IsScalar() && w.Scalar() == "unlimited") {
-      c->workers = 0;
-    } else if (workers_unlimited = false; !w.IsScalar() || !parse_whole_number(w.Scalar(), &n)) {
-      r.error(mark_of(w),
-              "workers: expected a whole number or 'unlimited', found " +
-                  (w.IsScalar() ? "'" + w.Scalar() + "'" : std::string("a collection")));
-    } else if (auto v = r.integer("workers", 1, 1'000'000)) {
-      c->workers = static_cast<int>(*v);
-    }
-  }
-  if (r.has("queue")) {
-    MapReader q(r.get("queue"), r.context() + ".queue", r.diag());
-    if (q.has("capacity")) {
-      const YAML::Node cap = q.get("capacity");
-      if (!(cap.IsScalar() && cap.Scalar() == "unbounded"))
-        if (auto n = q.integer("capacity", 0, std::numeric_limits<std::int32_t>::max()))
-          c->queue_capacity = *n;
-    }
-    q.choice("discipline", {"fifo"});
-    q.finish();
-    if (workers_unlimited)
-      r.error(r.mark_of_key("queue"),
-              "a queue has no use with workers: unlimited (nobody ever waits)");
-  }
+  const bool workers_valid = parse_workers_key(r, c->workers);
+  parse_fifo_queue_key(r, c->queue_capacity);
+  if (r.has("queue") && workers_valid && c->workers == 0)
+    r.error(r.mark_of_key("queue"),
+            "a queue has no use with workers: unlimited (nobody ever waits)");
   if (auto d = r.string("downstream")) c->downstream = NameRef{*d, r.mark_of_value("downstream")};
   if (auto b = r.boolean("coalesce")) {
     c->coalesce = *b;

@@ -7,20 +7,39 @@
 
 namespace sdsim {
 
-void parse_station_keys(MapReader& r, StationKeys& out) {
-  if (r.has("workers")) {
-    const YAML::Node w = r.get("workers");
-    std::int64_t n = 0;
-    if (w.IsScalar() && w.Scalar() == "unlimited") {
-      out.workers = 0;
-    } else if (!w.IsScalar() || !parse_whole_number(w.Scalar(), &n)) {
-      r.error(mark_of(w),
-              "workers: expected a whole number or 'unlimited', found " +
-                  (w.IsScalar() ? "'" + w.Scalar() + "'" : std::string("a collection")));
-    } else if (auto v = r.integer("workers", 1, 1'000'000)) {
-      out.workers = static_cast<int>(*v);
-    }
+bool parse_workers_key(MapReader& r, int& workers) {
+  if (!r.has("workers")) return true;
+  const YAML::Node w = r.get("workers");
+  std::int64_t n = 0;
+  if (w.IsScalar() && w.Scalar() == "unlimited") {
+    workers = 0;
+    return true;
   }
+  if (!w.IsScalar() || !parse_whole_number(w.Scalar(), &n)) {
+    r.error(mark_of(w), "workers: expected a whole number or 'unlimited', found " +
+                            (w.IsScalar() ? "'" + w.Scalar() + "'" : std::string("a collection")));
+    return false;
+  }
+  const auto v = r.integer("workers", 1, 1'000'000);
+  if (v) workers = static_cast<int>(*v);
+  return v.has_value();
+}
+
+void parse_fifo_queue_key(MapReader& r, std::optional<std::int64_t>& capacity) {
+  if (!r.has("queue")) return;
+  MapReader q(r.get("queue"), r.context() + ".queue", r.diag());
+  if (q.has("capacity")) {
+    const YAML::Node cap = q.get("capacity");
+    if (!(cap.IsScalar() && cap.Scalar() == "unbounded"))
+      if (auto n = q.integer("capacity", 0, std::numeric_limits<std::int32_t>::max()))
+        capacity = *n;
+  }
+  q.choice("discipline", {"fifo"});
+  q.finish();
+}
+
+void parse_station_keys(MapReader& r, StationKeys& out) {
+  parse_workers_key(r, out.workers);
   if (auto n = r.integer("cores", 1, 100000)) out.cores = static_cast<int>(*n);
   if (r.has("queue")) {
     MapReader q(r.get("queue"), r.context() + ".queue", r.diag());

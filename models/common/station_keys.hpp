@@ -25,6 +25,13 @@ struct StationKeys {
   int effective_cores() const { return cores > 0 ? cores : std::max(workers, 1); }
 };
 
+// Reads `workers` (a whole number from 1, or 'unlimited' = 0) into `workers` when present;
+// returns false when it was given but is not valid (reported through `r`).
+bool parse_workers_key(MapReader& r, int& workers);
+// Reads `queue: {capacity, discipline: fifo}` (a fifo waiting room without shedding) into
+// `capacity` when present (`unbounded`: left absent).
+void parse_fifo_queue_key(MapReader& r, std::optional<std::int64_t>& capacity);
+
 // Reads `workers` (a whole number or 'unlimited'), `cores` and `queue: {capacity, discipline}`
 // from `r` into `out` (absent keys keep out's values), reporting errors through `r`.
 void parse_station_keys(MapReader& r, StationKeys& out);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/common/station_keys.hpp"
 #include "models/lb/load_balancer.hpp"
 #include "sim/core/text.hpp"
 
@@ -125,33 +126,11 @@ std::unique_ptr<ComponentConfig> parse_load_balancer(MapReader& r) {
     }
     o.finish();
   }
-  if (r.has("workers")) {
-    const YAML::Node w = r.get("workers");
-    std::int64_t n = 0;
-    if (w.IsScalar() && w.Scalar() == "unlimited") {
-      c->workers = 0;
-    } else if (!w.IsScalar() || !parse_whole_number(w.Scalar(), &n)) {
-      r.error(mark_of(w),
-              "workers: expected a whole number or 'unlimited', found " +
-                  (w.IsScalar() ? "'" + w.Scalar() + "'" : std::string("a collection")));
-    } else if (auto v = r.integer("workers", 1, 1'000'000)) {
-      c->workers = static_cast<int>(*v);
-    }
-  }
-  if (r.has("queue")) {
-    MapReader q(r.get("queue"), r.context() + ".queue", r.diag());
-    if (q.has("capacity")) {
-      const YAML::Node cap = q.get("capacity");
-      if (!(cap.IsScalar() && cap.Scalar() == "unbounded"))
-        if (auto n = q.integer("capacity", 0, std::numeric_limits<std::int32_t>::max()))
-          c->queue_capacity = *n;
-    }
-    q.choice("discipline", {"fifo"});
-    q.finish();
-    if (c->workers == 0 && c->queue_capacity)
-      r.error(r.mark_of_key("queue"),
-              "a queue has no use with workers: unlimited (nobody ever waits)");
-  }
+  parse_workers_key(r, c->workers);
+  parse_fifo_queue_key(r, c->queue_capacity);
+  if (c->workers == 0 && c->queue_capacity)
+    r.error(r.mark_of_key("queue"),
+            "a queue has no use with workers: unlimited (nobody ever waits)");
   if (!r.has("service_time")) {
     // Without its own work the load balancer forwards at once: workers and a queue would
     // never be used, so asking for them is a mistake worth reporting.
