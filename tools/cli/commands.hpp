@@ -1,0 +1,36 @@
+// The sdsim commands. Each lives in its own file (run_command.cpp, ...) and is listed once in
+// the table of sdsim_main.cpp; a command gets its own arguments (after the command word) and
+// returns the process exit code (see args.hpp).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/config/scenario.hpp"
+#include "tools/cli/args.hpp"
+
+namespace sdsim::cli {
+
+struct Command {
+  const char* name;
+  const char* usage;  // the command's lines of `sdsim --help`
+  int (*main)(const std::vector<std::string>& args);
+};
+
+// Options every command takes: --log LEVEL (or SDSIM_LOG) and --quiet.
+struct CommonOptions {
+  std::optional<std::string> log_level;
+  bool quiet = false;
+  void add_to(ArgParser& parser);
+  // Applies --log; returns an exit code on a bad level.
+  std::optional<int> apply() const;
+};
+
+// Loads and checks a scenario, printing its diagnostics to stderr; nullopt on errors.
+std::optional<Scenario> load_scenario(const std::string& file);
+
+int run_main(const std::vector<std::string>& args);
+int validate_main(const std::vector<std::string>& args);
+
+}  // namespace sdsim::cli

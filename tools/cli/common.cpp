@@ -1,0 +1,57 @@
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "models/models.hpp"
+#include "sim/engine/log.hpp"
+#include "tools/cli/commands.hpp"
+
+namespace sdsim::cli {
+
+void CommonOptions::add_to(ArgParser& parser) {
+  parser.value("--log", &log_level);
+  parser.flag("--quiet", &quiet);
+  parser.flag("-q", &quiet);
+}
+
+std::optional<int> CommonOptions::apply() const {
+  const char* env = std::getenv("SDSIM_LOG");
+  const std::string level = log_level ? *log_level : (env ? env : "warn");
+  const auto l = spdlog::level::from_str(level);
+  if (l == spdlog::level::off && level != "off") {
+    return usage_error(std::string(log_level ? "--log" : "SDSIM_LOG") + ": unknown level '" +
+                       level + "' (expected trace, debug, info, warn, error or off)");
+  }
+  configure_logging(l);
+  return std::nullopt;
+}
+
+std::optional<Scenario> load_scenario(const std::string& file) {
+  Registry registry;
+  register_models(registry);
+  Diagnostics diag(file);
+  auto scenario = load_scenario_file(file, registry, diag);
+  std::cerr << diag.format();
+  if (!scenario) {
+    std::cerr << "sdsim: " << diag.error_count() << (diag.error_count() == 1 ? " error" : " errors")
+              << " in " << file << "\n";
+  }
+  return scenario;
+}
+
+int validate_main(const std::vector<std::string>& args) {
+  CommonOptions common;
+  std::vector<std::string> files;
+  ArgParser parser("validate");
+  common.add_to(parser);
+  parser.positionals(&files, 1, 1, "a scenario FILE");
+  if (auto code = parser.parse(args)) return *code;
+  if (auto code = common.apply()) return *code;
+  auto scenario = load_scenario(files[0]);
+  if (!scenario) return kExitBadInput;
+  if (!common.quiet) std::cout << files[0] << ": ok (" << scenario->name << ")\n";
+  return kExitOk;
+}
+
+}  // namespace sdsim::cli

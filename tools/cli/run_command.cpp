@@ -1,0 +1,105 @@
+// `sdsim run FILE`: runs a scenario and writes its results (see docs/cli.md).
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "sim/engine/simulation.hpp"
+#include "sim/metrics/slo.hpp"
+#include "sim/output/atomic_file.hpp"
+#include "sim/output/summary_table.hpp"
+#include "tools/cli/commands.hpp"
+
+namespace sdsim::cli {
+
+namespace {
+
+struct RunArgs {
+  CommonOptions common;
+  std::string file;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> out;
+  bool check_slo = false;
+  std::optional<std::string> request_log;
+};
+
+std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& a) {
+  std::vector<std::string> files;
+  ArgParser parser("run");
+  a.common.add_to(parser);
+  parser.unsigned_value("--seed", &a.seed);
+  parser.value("--out", &a.out);
+  parser.flag("--check-slo", &a.check_slo);
+  parser.value("--request-log", &a.request_log);
+  parser.positionals(&files, 1, 1, "a scenario FILE");
+  if (auto code = parser.parse(args)) return code;
+  a.file = files[0];
+  return a.common.apply();
+}
+
+}  // namespace
+
+int run_main(const std::vector<std::string>& args) {
+  RunArgs a;
+  if (auto code = parse_run_args(args, a)) return *code;
+  auto scenario = load_scenario(a.file);
+  if (!scenario) return kExitBadInput;
+  if (a.check_slo && scenario->slo.empty()) {
+    std::cerr << "sdsim: --check-slo: " << a.file
+              << " has no `slo` to check (add one, e.g. slo: {latency: {p99: 300ms}, "
+                 "availability: 99.9%})\n";
+    return kExitBadInput;
+  }
+  const std::filesystem::path dir =
+      a.out ? std::filesystem::path(*a.out) : std::filesystem::path("out") / scenario->name;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    std::cerr << "sdsim: cannot create " << dir.string() << ": " << ec.message() << "\n";
+    return kExitRunFailed;
+  }
+  AtomicFile timeseries((dir / "timeseries.csv").string());
+  RunOptions options;
+  options.seed = a.seed;
+  options.timeseries = &timeseries.stream();
+  std::optional<AtomicFile> request_log;
+  if (a.request_log) {
+    request_log.emplace(*a.request_log);
+    options.request_log = &request_log->stream();
+  }
+  RunResult result = run_simulation(*scenario, options);
+
+  timeseries.commit();
+  if (request_log) request_log->commit();
+  write_file_atomically((dir / "summary.json").string(), result.summary.dump(2) + "\n");
+  const double rate =
+      result.wall_seconds > 0 ? static_cast<double>(result.issued) / result.wall_seconds : 0;
+  nlohmann::json perf = {
+      {"note", "wall-clock figures: these vary from run to run, unlike summary.json"},
+      {"wall_s", result.wall_seconds},
+      {"requests_issued", result.issued},
+      {"requests_per_wall_s", rate}};
+  write_file_atomically((dir / "perf.json").string(), perf.dump(2) + "\n");
+  if (!a.common.quiet) {
+    std::cout << format_summary_table(result.summary);
+    std::printf(
+        "\nwrote %s/{summary.json,timeseries.csv,perf.json}; %.3g requests in %.3g s wall (%.3g "
+        "req/s)\n",
+        dir.string().c_str(), static_cast<double>(result.issued), result.wall_seconds, rate);
+  }
+  if (result.stalled) {
+    std::cerr << "sdsim: the run was stopped: simulated time did not advance (see the warning "
+                 "in summary.json)\n";
+    return kExitRunFailed;
+  }
+  if (result.deadlock) {
+    std::cerr << "sdsim: SimGrid reported a deadlock: this is a bug in sdsim, please report it\n";
+    return kExitRunFailed;
+  }
+  if (a.check_slo && !SloTracker::met(result.summary["slo"])) {
+    std::cerr << "sdsim: the SLO was missed (summary.json: slo)\n";
+    return kExitSloMissed;
+  }
+  return kExitOk;
+}
+
+}  // namespace sdsim::cli
