@@ -149,6 +149,8 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   result.wall_seconds = wall;
   result.issued = control.issued();
   nlohmann::json measured = metrics.summary();
+  if (options.latency_histogram != nullptr)
+    metrics.write_latency_histogram(*options.latency_histogram);
   const Seconds measured_length = metrics.measured_length();
 
   nlohmann::json warnings = nlohmann::json::array();

@@ -18,6 +18,7 @@ struct RunOptions {
   std::uint64_t replication = 0;
   std::ostream* timeseries = nullptr;   // CSV sink for the time series; may be null
   std::ostream* request_log = nullptr;  // per-request CSV log (validation, debugging); may be null
+  std::ostream* latency_histogram = nullptr;  // latency_hist.csv (ok latency buckets); may be null
 };
 
 struct RunResult {

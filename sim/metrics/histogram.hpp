@@ -42,6 +42,15 @@ class LatencyHistogram {
   std::optional<double> quantile(double q) const;
   // Fraction of samples > threshold (resolution: one bucket).
   std::optional<double> fraction_above(double threshold) const;
+  // Calls visit(upper_edge_s, count) for each non-empty bucket, in increasing order; exact
+  // zeros come first with upper edge 0. The counts add up to count(). (For CDF plots.)
+  template <class Visit>
+  void for_each_bucket(Visit&& visit) const {
+    if (zeros_ > 0) visit(0.0, zeros_);
+    if (lowest_ < 0) return;
+    for (int b = lowest_; b <= highest_; ++b)
+      if (buckets_[b] > 0) visit(bucket_high(b), buckets_[b]);
+  }
 
  private:
   static int bucket_of(double value);

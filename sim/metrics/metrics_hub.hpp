@@ -62,6 +62,9 @@ class MetricsHub final : public EventTarget {
   // {"system": ..., "clients": {...}, "components": {...}}, plus warnings.
   nlohmann::json summary() const;
   std::vector<std::string> warnings() const;
+  // latency_hist.csv: the non-empty buckets of the latency histogram of counted ok requests
+  // (summary `latency.ok`), for the system and each client: rows `scope,le_ms,count`.
+  void write_latency_histogram(std::ostream& out) const;
   Seconds measured_length() const;
 
   void fire(std::uint32_t tag, void* data) override;

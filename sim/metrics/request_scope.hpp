@@ -57,6 +57,8 @@ class RequestScope {
 
   // Summary (issue-attributed) figures.
   const RequestCounters& summary_counts() const { return summary_; }
+  // Latency of counted ok requests (summary `latency.ok`).
+  const LatencyHistogram& latency_ok() const { return latency_ok_; }
   std::uint64_t open_counted() const { return summary_.issued - summary_.ended(); }
   nlohmann::json summary_json(Seconds measured_length) const;
 

@@ -307,5 +307,50 @@ TEST(LatencyHistogram, FractionAboveIsExactUpToOneBucket) {
   EXPECT_EQ(*h.fraction_above(1e6), 0.0);
 }
 
+// for_each_bucket (latency_hist.csv, the report's CDF): non-empty buckets in increasing order,
+// zeros first with edge 0, counts adding up to count(); each value is below its bucket's upper
+// edge and at or above the previous edge, so the CDF read from the buckets brackets the exact
+// empirical CDF to within one bucket.
+TEST(LatencyHistogram, BucketsVisitedInOrderBracketEveryValue) {
+  LatencyHistogram h;
+  std::vector<double> values{0.0, 0.0, 1e-3, 1e-3, 2.5e-3, 0.0999, 0.1, 0.1001, 3.0, 7e4};
+  for (double v : values) h.add(v);
+  std::vector<std::pair<double, std::uint64_t>> buckets;
+  h.for_each_bucket([&](double edge, std::uint64_t n) { buckets.emplace_back(edge, n); });
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < buckets.size(); ++i) {
+    EXPECT_GT(buckets[i].second, 0u);
+    if (i > 0) {
+      EXPECT_GT(buckets[i].first, buckets[i - 1].first);
+    }
+    total += buckets[i].second;
+  }
+  EXPECT_EQ(total, h.count());
+  ASSERT_FALSE(buckets.empty());
+  EXPECT_EQ(buckets[0].first, 0.0);
+  EXPECT_EQ(buckets[0].second, 2u);  // the two zeros
+  // Each value v > 0 lies in the first visited bucket whose upper edge exceeds it: the counts
+  // before that bucket are of values < v, and up to it they include every value <= v.
+  for (double v : values) {
+    if (v == 0) continue;
+    std::uint64_t before = 0, through = 0;
+    bool found = false;
+    for (const auto& [edge, n] : buckets) {
+      through += n;
+      if (edge > v) {
+        found = true;
+        break;
+      }
+      before += n;
+    }
+    ASSERT_TRUE(found) << v;
+    auto count = [&](auto pred) {
+      return static_cast<std::uint64_t>(std::count_if(values.begin(), values.end(), pred));
+    };
+    EXPECT_LE(before, count([v](double w) { return w < v; })) << v;
+    EXPECT_GE(through, count([v](double w) { return w <= v; })) << v;
+  }
+}
+
 }  // namespace
 }  // namespace sdsim
