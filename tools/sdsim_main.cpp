@@ -15,17 +15,23 @@ using sdsim::cli::Command;
 
 const Command kCommands[] = {
     {"run", R"(  sdsim run FILE [--seed N] [--out DIR] [--quiet] [--check-slo] [--log LEVEL]
-                [--request-log FILE]
-      Runs the scenario; writes DIR/summary.json, DIR/timeseries.csv and DIR/perf.json
-      (default DIR: out/<scenario name>) and prints a summary table.
+                [--request-log FILE] [--no-report]
+      Runs the scenario; writes DIR/summary.json, DIR/timeseries.csv, DIR/latency_hist.csv,
+      DIR/perf.json and DIR/report.html (default DIR: out/<scenario name>) and prints a
+      summary table.
         --seed N      use seed N instead of the scenario's `seed`
         --out DIR     where to write results (created if missing)
         --check-slo   exit with 3 when the scenario's `slo` is missed (for CI gates)
         --request-log FILE
                       one CSV line per request (client, id, issue and end time as exact
                       hex floats, outcome): for validation and debugging; large
+        --no-report   do not write report.html (it takes ~1 s of CPU, needs matplotlib)
 )",
      sdsim::cli::run_main},
+    {"report", R"(  sdsim report DIR
+      (Re)builds DIR/report.html (plots and tables) from the results `sdsim run` wrote in DIR.
+)",
+     sdsim::cli::report_main},
     {"validate", R"(  sdsim validate FILE
       Checks the scenario and reports every problem; runs nothing.
 )",

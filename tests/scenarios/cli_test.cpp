@@ -242,6 +242,10 @@ TEST(Cli, RunWritesResultsAndLeavesNoTemporaryFiles) {
   ASSERT_TRUE(fs::is_regular_file(out / "summary.json")) << show(r);
   ASSERT_TRUE(fs::is_regular_file(out / "timeseries.csv")) << show(r);
   EXPECT_GT(fs::file_size(out / "timeseries.csv"), 0u);
+  EXPECT_TRUE(fs::is_regular_file(out / "report.html")) << show(r);
+  EXPECT_NE(r.out.find("report.html"), std::string::npos) << show(r);
+  ASSERT_TRUE(fs::is_regular_file(out / "latency_hist.csv")) << show(r);
+  EXPECT_EQ(read_all(out / "latency_hist.csv").rfind("scope,le_ms,count\nsystem,", 0), 0u);
   for (const auto& e : fs::directory_iterator(out))
     EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << "left behind: " << e.path();
   const auto summary = nlohmann::json::parse(read_all(out / "summary.json"));
@@ -279,7 +283,7 @@ TEST(Cli, CheckSloExitsThreeWhenMissed) {
   auto run = [&](const std::string& label, const std::string& slo) {
     write_all(dir.path() / (label + ".yaml"), base + slo);
     return run_cli({"run", (dir.path() / (label + ".yaml")).string(), "--out",
-                    (dir.path() / label).string(), "--quiet", "--check-slo"},
+                    (dir.path() / label).string(), "--quiet", "--check-slo", "--no-report"},
                    dir.path());
   };
   const CliResult met = run("met", "slo: {latency: {p99: 1s}, availability: 99%}\n");
@@ -291,9 +295,10 @@ TEST(Cli, CheckSloExitsThreeWhenMissed) {
   EXPECT_FALSE(s["slo"]["met"].get<bool>());
   EXPECT_FALSE(s["slo"]["latency"]["p99"]["met"].get<bool>());
   EXPECT_GT(s["slo"]["windows"]["missed"].get<int>(), 0);
-  const CliResult none = run_cli({"run", source_path("scenarios/examples/mm1.yaml"), "--out",
-                                  (dir.path() / "none").string(), "--quiet", "--check-slo"},
-                                 dir.path());
+  const CliResult none =
+      run_cli({"run", source_path("scenarios/examples/mm1.yaml"), "--out",
+               (dir.path() / "none").string(), "--quiet", "--check-slo", "--no-report"},
+              dir.path());
   EXPECT_EQ(none.exit_code, 2) << "no slo to check: " << show(none);
 }
 
@@ -302,7 +307,7 @@ TEST(Cli, DeterminismAcrossProcesses) {
   ScratchDir dir;
   const fs::path scenario = short_mm1(dir.path());
   struct Output {
-    std::string summary, timeseries, request_log;
+    std::string summary, timeseries, request_log, latency_hist;
   };
   auto run = [&](const std::string& label, std::vector<std::string> extra) {
     const fs::path out = dir.path() / label;
@@ -312,13 +317,14 @@ TEST(Cli, DeterminismAcrossProcesses) {
                                      out.string(),
                                      "--quiet",
                                      "--request-log",
-                                     (out / "requests.csv").string()};
+                                     (out / "requests.csv").string(),
+                                     "--no-report"};
     fs::create_directories(out);
     args.insert(args.end(), extra.begin(), extra.end());
     const CliResult r = run_cli(args, dir.path());
     EXPECT_EQ(r.exit_code, 0) << label << ": " << show(r);
     return Output{read_all(out / "summary.json"), read_all(out / "timeseries.csv"),
-                  read_all(out / "requests.csv")};
+                  read_all(out / "requests.csv"), read_all(out / "latency_hist.csv")};
   };
   const Output a = run("a", {});
   const Output b = run("b", {});
@@ -330,6 +336,10 @@ TEST(Cli, DeterminismAcrossProcesses) {
   EXPECT_TRUE(a.summary == b.summary) << "summary.json differs between two runs, same seed";
   EXPECT_TRUE(a.timeseries == b.timeseries) << "timeseries.csv differs between two runs, same seed";
   EXPECT_TRUE(a.request_log == b.request_log) << "request log differs between two runs, same seed";
+  ASSERT_FALSE(a.latency_hist.empty());
+  EXPECT_TRUE(a.latency_hist == b.latency_hist)
+      << "latency_hist.csv differs between two runs, same seed";
+  EXPECT_TRUE(a.latency_hist != c.latency_hist) << "--seed 43 gave the same latency_hist.csv";
   EXPECT_TRUE(a.summary != c.summary) << "--seed 43 gave the same summary.json as seed 42";
   // Not only the recorded seed: the measurements differ.
   EXPECT_NE(nlohmann::json::parse(a.summary)["system"], nlohmann::json::parse(c.summary)["system"])
@@ -363,10 +373,10 @@ clients:
   write_all(dir.path() / "b.yaml", base + extra_client + components + extra_component);
   auto users_lines = [&](const std::string& label) {
     const fs::path log = dir.path() / (label + ".csv");
-    const CliResult r =
-        run_cli({"run", (dir.path() / (label + ".yaml")).string(), "--out",
-                 (dir.path() / label).string(), "--quiet", "--request-log", log.string()},
-                dir.path());
+    const CliResult r = run_cli(
+        {"run", (dir.path() / (label + ".yaml")).string(), "--out", (dir.path() / label).string(),
+         "--quiet", "--request-log", log.string(), "--no-report"},
+        dir.path());
     EXPECT_EQ(r.exit_code, 0) << show(r);
     std::istringstream in(read_all(log));
     std::string line, users;
@@ -399,10 +409,10 @@ components:
                 "  - {name: g, random: {mtbf: 5s, mttr: 1s}, crash: api}\n");
   auto issue_times = [&](const std::string& label, std::size_t* errors) {
     const fs::path log = dir.path() / (label + ".csv");
-    const CliResult r =
-        run_cli({"run", (dir.path() / (label + ".yaml")).string(), "--out",
-                 (dir.path() / label).string(), "--quiet", "--request-log", log.string()},
-                dir.path());
+    const CliResult r = run_cli(
+        {"run", (dir.path() / (label + ".yaml")).string(), "--out", (dir.path() / label).string(),
+         "--quiet", "--request-log", log.string(), "--no-report"},
+        dir.path());
     EXPECT_EQ(r.exit_code, 0) << show(r);
     std::istringstream in(read_all(log));
     std::string line;
@@ -443,7 +453,7 @@ TEST(Cli, MetastabilityThresholdSweep) {
     text.replace(text.find("for: 6s, slow"), 13, "for: " + std::to_string(d) + "s, slow");
     write_all(dir.path() / (label + ".yaml"), text);
     const CliResult r = run_cli({"run", (dir.path() / (label + ".yaml")).string(), "--out",
-                                 (dir.path() / label).string(), "--quiet"},
+                                 (dir.path() / label).string(), "--quiet", "--no-report"},
                                 dir.path());
     ASSERT_EQ(r.exit_code, 0) << show(r);
     const auto s = nlohmann::json::parse(read_all(dir.path() / label / "summary.json"));
@@ -460,6 +470,69 @@ TEST(Cli, MetastabilityThresholdSweep) {
               threshold);
   EXPECT_TRUE(recovered.front().second) << "the shortest trigger should recover";
   EXPECT_FALSE(recovered.back().second) << "the longest trigger should not";
+}
+
+// `--no-report` skips report.html; `sdsim report DIR` builds it from DIR's files afterwards;
+// a DIR without summary.json is bad input.
+TEST(Cli, ReportCommandBuildsThePageAfterANoReportRun) {
+  ScratchDir dir;
+  const fs::path scenario = short_mm1(dir.path());
+  const fs::path out = dir.path() / "out dir";  // a space: the script runs without a shell
+  const CliResult r =
+      run_cli({"run", scenario.string(), "--out", out.string(), "--no-report"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_FALSE(fs::exists(out / "report.html")) << "--no-report wrote report.html";
+  EXPECT_EQ(r.out.find("report.html"), std::string::npos) << show(r);
+  const CliResult rep = run_cli({"report", out.string()}, dir.path());
+  ASSERT_EQ(rep.exit_code, 0) << show(rep);
+  EXPECT_NE(rep.out.find("report.html"), std::string::npos) << show(rep);
+  const std::string page = read_all(out / "report.html");
+  EXPECT_NE(page.find("<table id=\"summary\">"), std::string::npos);
+  EXPECT_NE(page.find("data:image/png;base64,"), std::string::npos);
+  const CliResult none = run_cli({"report", (dir.path() / "empty").string()}, dir.path());
+  EXPECT_EQ(none.exit_code, 2) << show(none);
+  EXPECT_NE(none.err.find("summary.json does not exist"), std::string::npos) << show(none);
+}
+
+// Without Python (or with a failing script) the run keeps its results and exit code, and a
+// warning says why report.html is missing and how to fix it.
+TEST(Cli, RunWithoutPythonWarnsAndKeepsItsResults) {
+  ScratchDir dir;
+  const fs::path scenario = short_mm1(dir.path());
+  ASSERT_EQ(::setenv("SDSIM_PYTHON", (dir.path() / "no-python3").c_str(), 1), 0);
+  const fs::path out = dir.path() / "out";
+  const CliResult r = run_cli({"run", scenario.string(), "--out", out.string()}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_NE(r.err.find("warning: report.html not written: cannot run"), std::string::npos)
+      << show(r);
+  EXPECT_NE(r.err.find("apt-get install python3 python3-matplotlib"), std::string::npos) << show(r);
+  EXPECT_TRUE(fs::is_regular_file(out / "summary.json"));
+  EXPECT_TRUE(fs::is_regular_file(out / "timeseries.csv"));
+  EXPECT_FALSE(fs::exists(out / "report.html"));
+  ::unsetenv("SDSIM_PYTHON");
+}
+
+TEST(Cli, FailingReportScriptWarnsWithItsExitCode) {
+  ScratchDir dir;
+  const fs::path scenario = short_mm1(dir.path());
+  write_all(dir.path() / "bad_report.py", "import sys\nsys.stderr.write('boom\\n')\nsys.exit(5)\n");
+  ASSERT_EQ(::setenv("SDSIM_REPORT_SCRIPT", (dir.path() / "bad_report.py").c_str(), 1), 0);
+  const fs::path out = dir.path() / "out";
+  const CliResult r =
+      run_cli({"run", scenario.string(), "--out", out.string(), "--quiet"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_NE(r.err.find("boom"), std::string::npos) << show(r);
+  EXPECT_NE(r.err.find("failed with exit code 5"), std::string::npos) << show(r);
+  EXPECT_TRUE(fs::is_regular_file(out / "summary.json"));
+  const CliResult rep = run_cli({"report", out.string()}, dir.path());
+  EXPECT_EQ(rep.exit_code, 1) << "sdsim report fails when its script does: " << show(rep);
+  ::setenv("SDSIM_REPORT_SCRIPT", (dir.path() / "missing.py").c_str(), 1);
+  const CliResult missing =
+      run_cli({"run", scenario.string(), "--out", out.string(), "--quiet"}, dir.path());
+  EXPECT_EQ(missing.exit_code, 0) << show(missing);
+  EXPECT_NE(missing.err.find("does not exist (set SDSIM_REPORT_SCRIPT"), std::string::npos)
+      << show(missing);
+  ::unsetenv("SDSIM_REPORT_SCRIPT");
 }
 
 }  // namespace

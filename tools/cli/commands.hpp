@@ -3,6 +3,7 @@
 // returns the process exit code (see args.hpp).
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,5 +33,11 @@ std::optional<Scenario> load_scenario(const std::string& file);
 
 int run_main(const std::vector<std::string>& args);
 int validate_main(const std::vector<std::string>& args);
+int report_main(const std::vector<std::string>& args);
+
+// Writes dir/report.html with tools/plots/report.py (report_command.cpp). On failure (no
+// Python, no matplotlib, the script failed) prints a warning saying why and how to fix it, and
+// returns false; other results in dir are left as they are.
+bool write_report(const std::filesystem::path& dir);
 
 }  // namespace sdsim::cli

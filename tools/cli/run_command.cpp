@@ -20,6 +20,7 @@ struct RunArgs {
   std::optional<std::string> out;
   bool check_slo = false;
   std::optional<std::string> request_log;
+  bool no_report = false;
 };
 
 std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& a) {
@@ -30,6 +31,7 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   parser.value("--out", &a.out);
   parser.flag("--check-slo", &a.check_slo);
   parser.value("--request-log", &a.request_log);
+  parser.flag("--no-report", &a.no_report);
   parser.positionals(&files, 1, 1, "a scenario FILE");
   if (auto code = parser.parse(args)) return code;
   a.file = files[0];
@@ -58,9 +60,11 @@ int run_main(const std::vector<std::string>& args) {
     return kExitRunFailed;
   }
   AtomicFile timeseries((dir / "timeseries.csv").string());
+  AtomicFile latency_hist((dir / "latency_hist.csv").string());
   RunOptions options;
   options.seed = a.seed;
   options.timeseries = &timeseries.stream();
+  options.latency_histogram = &latency_hist.stream();
   std::optional<AtomicFile> request_log;
   if (a.request_log) {
     request_log.emplace(*a.request_log);
@@ -69,6 +73,7 @@ int run_main(const std::vector<std::string>& args) {
   RunResult result = run_simulation(*scenario, options);
 
   timeseries.commit();
+  latency_hist.commit();
   if (request_log) request_log->commit();
   write_file_atomically((dir / "summary.json").string(), result.summary.dump(2) + "\n");
   const double rate =
@@ -79,12 +84,15 @@ int run_main(const std::vector<std::string>& args) {
       {"requests_issued", result.issued},
       {"requests_per_wall_s", rate}};
   write_file_atomically((dir / "perf.json").string(), perf.dump(2) + "\n");
+  // The report comes last: it reads the files above. Its failure is a warning only.
+  const bool report = !a.no_report && write_report(dir);
   if (!a.common.quiet) {
     std::cout << format_summary_table(result.summary);
     std::printf(
-        "\nwrote %s/{summary.json,timeseries.csv,perf.json}; %.3g requests in %.3g s wall (%.3g "
-        "req/s)\n",
-        dir.string().c_str(), static_cast<double>(result.issued), result.wall_seconds, rate);
+        "\nwrote %s/{summary.json,timeseries.csv,latency_hist.csv,perf.json%s}; %.3g requests in "
+        "%.3g s wall (%.3g req/s)\n",
+        dir.string().c_str(), report ? ",report.html" : "", static_cast<double>(result.issued),
+        result.wall_seconds, rate);
   }
   if (result.stalled) {
     std::cerr << "sdsim: the run was stopped: simulated time did not advance (see the warning "
