@@ -145,6 +145,10 @@ def time_axes(ax, summary, incidents, ylabel):
     warmup = summary["scenario"]["warmup_s"]
     if warmup > 0:
         ax.axvline(warmup, color="#444", lw=0.8, ls="--", label="end of warm-up")
+    stop = summary["run"]["issue_stopped_at_s"]
+    if stop is not None and stop < summary["run"]["ended_at_s"]:
+        # After this the run only drains: offered load falls to 0.
+        ax.axvline(stop, color="#444", lw=0.8, ls="-.", label="clients stop issuing")
     incidents.shade(ax)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
 
