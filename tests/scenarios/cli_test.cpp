@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -470,6 +471,52 @@ TEST(Cli, MetastabilityThresholdSweep) {
               threshold);
   EXPECT_TRUE(recovered.front().second) << "the shortest trigger should recover";
   EXPECT_FALSE(recovered.back().second) << "the longest trigger should not";
+}
+
+// latency_hist.csv holds the buckets behind summary latency.ok: per scope the counts add up to
+// latency.ok.count, and the nearest-rank p50 / p99 read from the buckets is the bucket the
+// summary's percentile lies in (at most its upper edge, above the previous edge).
+TEST(Cli, LatencyHistogramMatchesTheSummary) {
+  ScratchDir dir;
+  const fs::path scenario = short_mm1(dir.path());
+  const fs::path out = dir.path() / "out";
+  const CliResult r = run_cli(
+      {"run", scenario.string(), "--out", out.string(), "--quiet", "--no-report"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  const auto summary = nlohmann::json::parse(read_all(out / "summary.json"));
+  std::istringstream in(read_all(out / "latency_hist.csv"));
+  std::string line;
+  std::getline(in, line);
+  ASSERT_EQ(line, "scope,le_ms,count");
+  std::map<std::string, std::vector<std::pair<double, std::uint64_t>>> scopes;
+  while (std::getline(in, line)) {
+    const auto a = line.find(','), b = line.rfind(',');
+    ASSERT_NE(a, b) << line;
+    scopes[line.substr(0, a)].emplace_back(std::stod(line.substr(a + 1, b - a - 1)),
+                                           std::stoull(line.substr(b + 1)));
+  }
+  ASSERT_EQ(scopes.size(), 2u) << "system and client/users";
+  for (const auto& [scope, buckets] : scopes) {
+    const auto& ok = scope == "system" ? summary["system"]["latency"]["ok"]
+                                       : summary["clients"]["users"]["latency"]["ok"];
+    std::uint64_t total = 0;
+    for (const auto& [edge, n] : buckets) total += n;
+    EXPECT_EQ(total, ok["count"].get<std::uint64_t>()) << scope;
+    for (const auto& [q, key] : {std::pair{0.5, "p50_ms"}, std::pair{0.99, "p99_ms"}}) {
+      const auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total)));
+      std::uint64_t seen = 0;
+      double prev = 0, edge = 0;
+      for (const auto& [e, n] : buckets) {
+        seen += n;
+        edge = e;
+        if (seen >= rank) break;
+        prev = e;
+      }
+      const double p = ok[key].get<double>();
+      EXPECT_LE(p, edge) << scope << " " << key;
+      EXPECT_GE(p, prev) << scope << " " << key;
+    }
+  }
 }
 
 // `--no-report` skips report.html; `sdsim report DIR` builds it from DIR's files afterwards;

@@ -109,33 +109,49 @@ def fmt(v, digits=4):
 
 
 class Incidents:
-    """The summary's incidents, drawn as shaded spans on every time plot."""
+    """The summary's incidents, drawn as shaded spans on every time plot.
+
+    One colour and one legend entry per incident name; with more names than colours (e.g. the
+    numbered bursts of an on/off source), one per kind instead."""
 
     def __init__(self, summary):
         self.items = summary.get("incidents", [])
         self.end = summary["run"]["ended_at_s"]
+        names = list(dict.fromkeys(i["name"] for i in self.items))
+        self.by_kind = len(names) > len(INCIDENT_COLOURS)
         self.colour = {}
         for i in self.items:
-            if i["name"] not in self.colour:
-                self.colour[i["name"]] = INCIDENT_COLOURS[len(self.colour) % len(INCIDENT_COLOURS)]
+            g = self.group(i)
+            if g not in self.colour:
+                self.colour[g] = INCIDENT_COLOURS[len(self.colour) % len(INCIDENT_COLOURS)]
+
+    def group(self, i):
+        return i["kind"] if self.by_kind else i["name"]
+
+    def label(self, i):
+        if self.by_kind:
+            n = sum(1 for j in self.items if j["kind"] == i["kind"])
+            return f"{i['kind']} ({n} windows)"
+        return f"{i['kind']}: {i['name']}"
 
     def shade(self, ax):
         labelled = set()
         for i in self.items:
             start = i["from_s"]
             stop = i["to_s"] if i["to_s"] is not None else self.end
-            colour = self.colour[i["name"]]
-            first = i["name"] not in labelled
-            label = f"{i['kind']}: {i['name']}" if first else None
+            g = self.group(i)
+            colour = self.colour[g]
+            first = g not in labelled
+            label = self.label(i) if first else None
             if stop > start:
                 ax.axvspan(start, stop, color=colour, alpha=0.15, lw=0, label=label)
             else:
                 ax.axvline(start, color=colour, alpha=0.6, lw=1, ls=":", label=label)
-            if first and len(self.colour) <= 12:
+            if first:
                 # Name at the top of its first span, so the plot reads without the legend.
-                ax.text(start, 0.98, " " + i["name"], transform=ax.get_xaxis_transform(),
+                ax.text(start, 0.98, " " + g, transform=ax.get_xaxis_transform(),
                         rotation=90, va="top", ha="left", fontsize=7, color=colour)
-            labelled.add(i["name"])
+            labelled.add(g)
 
 
 def time_axes(ax, summary, incidents, ylabel):
@@ -154,15 +170,17 @@ def time_axes(ax, summary, incidents, ylabel):
 
 
 def plot_lines(page, summary, incidents, title, ylabel, lines, alt, log_y=False, ymin=None):
-    """lines: [(label, (ts, vs))]; skips the figure when no line has data."""
-    lines = [(label, data) for label, data in lines if data and data[0]]
+    """lines: [(label, (ts, vs))] or [(label, (ts, vs), style)]; a note instead of a figure
+    when no line has data."""
+    lines = [(ln[0], ln[1], ln[2] if len(ln) > 2 else {}) for ln in lines if ln[1] and ln[1][0]]
     page.heading(title)
     if not lines:
         page.paragraph("No data in timeseries.csv for this plot.", "note")
         return
     fig, ax = htmlpage.new_figure()
-    for label, (ts, vs) in lines:
-        ax.plot(ts, vs, label=label, lw=1.3, marker="." if len(ts) < 40 else None)
+    for label, (ts, vs), style in lines:
+        style = {"lw": 1.3, "marker": "." if len(ts) < 40 else None, **style}
+        ax.plot(ts, vs, label=label, **style)
     if log_y:
         ax.set_yscale("log")
     elif ymin is not None:
@@ -180,17 +198,21 @@ def latency_over_time(page, summary, series, incidents):
     plot_lines(page, summary, incidents, "Latency of ok requests over time",
                "latency (ms)" + (", log scale" if log_y else ""), lines,
                "latency percentiles per window", log_y=log_y, ymin=0)
+    shaded = ("Shaded: fault and traffic-shock windows (summary incidents)."
+              if incidents.items else "No fault or traffic shock in this run.")
     page.paragraph("Per window of " + fmt(summary["scenario"]["window_s"]) + " s, over the ok "
-                   "requests that ended in it. Shaded: fault and traffic-shock windows.", "note")
+                   "requests that ended in it. " + shaded, "note")
 
 
 def load_over_time(page, summary, series, incidents):
     system = series.get("system", {})
     plot_lines(page, summary, incidents, "Offered load, throughput and goodput",
                "rate (requests/s)",
-               [("offered load (attempts sent)", system.get("offered_per_s")),
-                ("throughput (responses)", system.get("throughput_per_s")),
-                ("goodput (ok requests)", system.get("goodput_per_s"))],
+               # Often on top of each other: wide, dashed and thin lines keep all three visible.
+               [("offered load (attempts sent)", system.get("offered_per_s"),
+                 {"lw": 3.5, "alpha": 0.45}),
+                ("throughput (responses)", system.get("throughput_per_s"), {"ls": "--"}),
+                ("goodput (ok requests)", system.get("goodput_per_s"), {"lw": 1.1})],
                "offered load, throughput and goodput per window", ymin=0)
 
 
@@ -232,6 +254,10 @@ def latency_cdf(page, summary, hist):
     if xs[-1] / xs[0] > 10:
         ax.set_xscale("log")
         ax.set_xlabel("latency (ms, log scale)")
+        # A log axis would give most of its width to a sparse low tail (e.g. exponential
+        # latencies): start at the 0.1th percentile.
+        low = next(x for x, y in points if y >= 0.001)
+        ax.set_xlim(left=low / 1.5)
     else:
         ax.set_xlabel("latency (ms)")
     ax.set_ylabel("fraction of ok requests <= latency")
