@@ -14,10 +14,14 @@ namespace {
 using sdsim::cli::Command;
 
 const Command kCommands[] = {
-    {"run", R"(  sdsim run FILE [--seed N] [--out DIR] [--quiet] [--check-slo] [--log LEVEL]
-                [--request-log FILE]
+    {"run", R"(  sdsim run FILE [--set PATH=VALUE]... [--seed N] [--out DIR] [--quiet] [--check-slo]
+                [--log LEVEL] [--request-log FILE]
       Runs the scenario; writes DIR/summary.json, DIR/timeseries.csv and DIR/perf.json
       (default DIR: out/<scenario name>) and prints a summary table.
+        --set PATH=VALUE
+                      change the scenario before it is checked (repeatable):
+                      --set components.api.workers=32, --set 'faults.split.for=10s',
+                      --set 'components.api.queue={capacity: 8}'
         --seed N      use seed N instead of the scenario's `seed`
         --out DIR     where to write results (created if missing)
         --check-slo   exit with 3 when the scenario's `slo` is missed (for CI gates)
@@ -26,8 +30,8 @@ const Command kCommands[] = {
                       hex floats, outcome): for validation and debugging; large
 )",
      sdsim::cli::run_main},
-    {"validate", R"(  sdsim validate FILE
-      Checks the scenario and reports every problem; runs nothing.
+    {"validate", R"(  sdsim validate FILE [--set PATH=VALUE]...
+      Checks the scenario (with its --set changes) and reports every problem; runs nothing.
 )",
      sdsim::cli::validate_main},
 };

@@ -297,6 +297,39 @@ TEST(Cli, CheckSloExitsThreeWhenMissed) {
   EXPECT_EQ(none.exit_code, 2) << "no slo to check: " << show(none);
 }
 
+// --set changes the scenario before it is checked: here M/M/1 at rho 0.9 becomes M/M/2 (half
+// the load per worker), and a bad value is rejected with a message naming the --set.
+TEST(Cli, SetChangesTheScenarioBeforeItIsChecked) {
+  ScratchDir dir;
+  const fs::path scenario = short_mm1(dir.path());
+  auto summary = [&](const std::string& label, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run", scenario.string(), "--out",
+                                     (dir.path() / label).string(), "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CliResult r = run_cli(args, dir.path());
+    EXPECT_EQ(r.exit_code, 0) << label << ": " << show(r);
+    return nlohmann::json::parse(read_all(dir.path() / label / "summary.json"));
+  };
+  const auto one = summary("one", {});
+  const auto two = summary(
+      "two", {"--set", "components.api.workers=2", "--set", "components.api.queue={capacity: 50}"});
+  EXPECT_EQ(one["components"]["api"]["workers_per_replica"], 1);
+  EXPECT_EQ(two["components"]["api"]["workers_per_replica"], 2);
+  EXPECT_LT(num(two, "components.api.utilisation"), 0.6);
+  EXPECT_GT(num(one, "components.api.utilisation"), 0.8);
+
+  const CliResult bad = run_cli({"run", scenario.string(), "--set", "components.api.workers=0",
+                                 "--out", (dir.path() / "bad").string()},
+                                dir.path());
+  EXPECT_EQ(bad.exit_code, 2) << show(bad);
+  EXPECT_NE(bad.err.find("error: --set components.api.workers=0: api: workers: 0 is out of range"),
+            std::string::npos)
+      << show(bad);
+  EXPECT_FALSE(fs::exists(dir.path() / "bad"));
+  const CliResult malformed = run_cli({"run", scenario.string(), "--set", "workers"}, dir.path());
+  EXPECT_EQ(malformed.exit_code, 2) << show(malformed);
+}
+
 // One SimGrid engine per process: the determinism check needs separate processes.
 TEST(Cli, DeterminismAcrossProcesses) {
   ScratchDir dir;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/overrides.hpp"
 #include "sim/config/scenario.hpp"
 #include "tools/cli/args.hpp"
 
@@ -27,8 +28,15 @@ struct CommonOptions {
   std::optional<int> apply() const;
 };
 
-// Loads and checks a scenario, printing its diagnostics to stderr; nullopt on errors.
-std::optional<Scenario> load_scenario(const std::string& file);
+// Loads and checks a scenario with its overrides, printing its diagnostics to stderr; nullopt
+// on errors.
+std::optional<Scenario> load_scenario(const std::string& file,
+                                      const std::vector<Override>& overrides = {});
+
+// Parses the texts of repeated `--set PATH=VALUE` options; nullopt (after a usage error
+// message) when one is malformed.
+std::optional<std::vector<Override>> parse_sets(const std::vector<std::string>& texts,
+                                                const std::string& origin = "--set");
 
 int run_main(const std::vector<std::string>& args);
 int validate_main(const std::vector<std::string>& args);
