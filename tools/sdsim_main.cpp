@@ -34,6 +34,20 @@ const Command kCommands[] = {
       Checks the scenario (with its --set changes) and reports every problem; runs nothing.
 )",
      sdsim::cli::validate_main},
+    {"sweep",
+     R"(  sdsim sweep FILE [--vary PATH=V1,V2,...]... [--replications R] [--set PATH=VALUE]...
+                  [--out DIR] [-j N] [--no-html]
+      Runs every point of the grid (the scenario's `sweep:` block, or the --vary options)
+      R times, each run its own `sdsim run` process (replication k has the same seed at
+      every point); writes DIR/sweep.json, DIR/runs/<point>-r<k>/, DIR/sweep.csv (mean and
+      95% interval of each metric per point) and DIR/sweep.html (default DIR:
+      out/<scenario name>-sweep).
+        --vary PATH=V1,V2,...   an axis of the grid (repeatable; replaces `sweep: vary`)
+        --replications R        runs per point (replaces `sweep: replications`)
+        -j N                    N runs at a time (default 1)
+        --no-html               no sweep.html
+)",
+     sdsim::cli::sweep_main},
 };
 
 const char* kHeader =

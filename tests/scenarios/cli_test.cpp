@@ -1,14 +1,8 @@
 // The sdsim command line, run as a real subprocess (SDSIM_CLI is the built binary): exit codes
 // (0 success, 2 bad input), compiler-style messages, result files written atomically, and
 // determinism across processes (same seed, same bytes; another seed, other numbers).
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -18,101 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/cli_runner.hpp"
 #include "tests/support/sim_harness.hpp"
-
-#ifndef SDSIM_CLI
-#error "SDSIM_CLI (path of the sdsim binary) must be defined by the build"
-#endif
-
-extern char** environ;
 
 namespace sdsim::testing {
 namespace {
-
-namespace fs = std::filesystem;
-
-std::string read_all(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void write_all(const fs::path& file, const std::string& text) {
-  std::ofstream out(file, std::ios::binary);
-  out << text;
-  ASSERT_TRUE(out.good()) << "cannot write " << file;
-}
-
-// A scratch folder of this test, removed at the end.
-class ScratchDir {
- public:
-  ScratchDir() {
-    path_ = fs::path(::testing::TempDir()) /
-            ("sdsim_cli_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct CliResult {
-  int exit_code = -1;  // -1: did not exit normally (signal)
-  std::string out;
-  std::string err;
-};
-
-// Runs `sdsim args...` with stdout and stderr captured in files of `scratch`.
-CliResult run_cli(const std::vector<std::string>& args, const fs::path& scratch) {
-  static int serial = 0;
-  const std::string tag = std::to_string(serial++);
-  const fs::path out_file = scratch / ("stdout_" + tag + ".txt");
-  const fs::path err_file = scratch / ("stderr_" + tag + ".txt");
-
-  std::vector<std::string> argv_text{SDSIM_CLI};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  CliResult result;
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot start " << SDSIM_CLI << ": " << std::strerror(rc);
-    return result;
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  result.out = read_all(out_file);
-  result.err = read_all(err_file);
-  fs::remove(out_file);
-  fs::remove(err_file);
-  return result;
-}
-
-std::string show(const CliResult& r) {
-  return "exit code " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" +
-         r.err;
-}
 
 // scenarios/examples/mm1.yaml with `duration` cut to 50 s (warm-up 5 s), written to `dir`.
 fs::path short_mm1(const fs::path& dir) {
