@@ -143,5 +143,35 @@ components:
   EXPECT_EQ(rows[2][column(rows[0], "goodput_per_s_n")], "0") << "a stalled run is not used";
 }
 
+// sweep.html: the knee plot (tools/plots/sweep.py, Debian's python3 with matplotlib) and the
+// table; without python it is a warning and sweep.csv is still written (exit code 0).
+TEST(Sweep, WritesTheKneePlotOrWarnsWithoutPython) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const std::vector<std::string> args = {
+      "sweep", (dir.path() / "s.yaml").string(), "--replications", "2", "--quiet", "--out"};
+  auto with_out = [&](const std::string& label) {
+    std::vector<std::string> a = args;
+    a.push_back((dir.path() / label).string());
+    return a;
+  };
+  ::unsetenv("SDSIM_PYTHON");
+  if (fs::exists("/usr/bin/python3")) {
+    const CliResult r = run_cli(with_out("html"), dir.path());
+    ASSERT_EQ(r.exit_code, 0) << show(r);
+    const std::string page = read_all(dir.path() / "html" / "sweep.html");
+    EXPECT_NE(page.find("<img alt=\"p99 latency"), std::string::npos) << "the knee plot";
+    EXPECT_NE(page.find("<img alt=\"goodput"), std::string::npos);
+    EXPECT_NE(page.find("<td>30/s</td>"), std::string::npos) << "the table";
+  }
+  ::setenv("SDSIM_PYTHON", (dir.path() / "no-python-here").c_str(), 1);
+  const CliResult r = run_cli(with_out("nohtml"), dir.path());
+  ::unsetenv("SDSIM_PYTHON");
+  EXPECT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_NE(r.err.find("warning: no sweep.html"), std::string::npos) << show(r);
+  EXPECT_TRUE(fs::exists(dir.path() / "nohtml" / "sweep.csv"));
+  EXPECT_FALSE(fs::exists(dir.path() / "nohtml" / "sweep.html"));
+}
+
 }  // namespace
 }  // namespace sdsim::testing
