@@ -14,11 +14,15 @@ namespace {
 using sdsim::cli::Command;
 
 const Command kCommands[] = {
-    {"run", R"(  sdsim run FILE [--seed N] [--out DIR] [--quiet] [--check-slo] [--log LEVEL]
-                [--request-log FILE] [--no-report]
+    {"run", R"(  sdsim run FILE [--set PATH=VALUE]... [--seed N] [--out DIR] [--quiet] [--check-slo]
+                [--log LEVEL] [--request-log FILE] [--no-report]
       Runs the scenario; writes DIR/summary.json, DIR/timeseries.csv, DIR/latency_hist.csv,
       DIR/perf.json and DIR/report.html (default DIR: out/<scenario name>) and prints a
       summary table.
+        --set PATH=VALUE
+                      change the scenario before it is checked (repeatable):
+                      --set components.api.workers=32, --set 'faults.split.for=10s',
+                      --set 'components.api.queue={capacity: 8}'
         --seed N      use seed N instead of the scenario's `seed`
         --out DIR     where to write results (created if missing)
         --check-slo   exit with 3 when the scenario's `slo` is missed (for CI gates)
@@ -32,10 +36,24 @@ const Command kCommands[] = {
       (Re)builds DIR/report.html (plots and tables) from the results `sdsim run` wrote in DIR.
 )",
      sdsim::cli::report_main},
-    {"validate", R"(  sdsim validate FILE
-      Checks the scenario and reports every problem; runs nothing.
+    {"validate", R"(  sdsim validate FILE [--set PATH=VALUE]...
+      Checks the scenario (with its --set changes) and reports every problem; runs nothing.
 )",
      sdsim::cli::validate_main},
+    {"sweep",
+     R"(  sdsim sweep FILE [--vary PATH=V1,V2,...]... [--replications R] [--set PATH=VALUE]...
+                  [--out DIR] [-j N] [--no-html]
+      Runs every point of the grid (the scenario's `sweep:` block, or the --vary options)
+      R times, each run its own `sdsim run` process (replication k has the same seed at
+      every point); writes DIR/sweep.json, DIR/runs/<point>-r<k>/, DIR/sweep.csv (mean and
+      95% interval of each metric per point) and DIR/sweep.html (default DIR:
+      out/<scenario name>-sweep).
+        --vary PATH=V1,V2,...   an axis of the grid (repeatable; replaces `sweep: vary`)
+        --replications R        runs per point (replaces `sweep: replications`)
+        -j N                    N runs at a time (default 1)
+        --no-html               no sweep.html
+)",
+     sdsim::cli::sweep_main},
 };
 
 const char* kHeader =

@@ -15,6 +15,7 @@
 #include "sim/config/fault_parser.hpp"
 #include "sim/config/map_reader.hpp"
 #include "sim/config/network_parser.hpp"
+#include "sim/config/overrides.hpp"
 #include "sim/core/text.hpp"
 #include "sim/registry/registry.hpp"
 
@@ -183,6 +184,62 @@ void parse_list(const YAML::Node& list, const char* section, bool clients, const
   }
 }
 
+// `sweep: {vary: {<path>: [v1, v2, ...]}, replications: R}`: the paths must lead somewhere in
+// the scenario (`root`); each value is checked later, in place (check_sweep_values).
+void parse_sweep(const YAML::Node& node, const YAML::Node& root, Diagnostics& diag,
+                 SweepConfig& out) {
+  MapReader r(node, "sweep", diag);
+  if (!r.ok()) return;
+  if (r.has("replications")) {
+    if (auto n = r.integer("replications", 1, 100000))
+      out.replications = static_cast<std::uint64_t>(*n);
+  }
+  if (r.has("vary")) {
+    const YAML::Node vary = r.get("vary");
+    if (!vary.IsMap()) {
+      r.error(mark_of(vary),
+              "vary: expected a mapping from paths to lists of values, such as "
+              "{components.api.workers: [4, 8, 16]}");
+    } else {
+      std::map<std::string, SourceMark> seen;
+      for (const auto& kv : vary) {
+        const std::string path = kv.first.Scalar();
+        const SourceMark at = mark_of(kv.first);
+        if (auto [it, fresh] = seen.emplace(path, at); !fresh) {
+          r.error(at, "vary: '" + path + "' is varied twice (first at line " +
+                          std::to_string(it->second.line) + ")");
+          continue;
+        }
+        if (path == "seed") {
+          r.error(at,
+                  "vary: 'seed' cannot be varied: replication k of every point runs with its own "
+                  "seed (set `replications`)");
+          continue;
+        }
+        if (const std::string problem = check_override_path(root, path); !problem.empty()) {
+          r.error(at, "vary: " + path + ": " + problem);
+          continue;
+        }
+        if (!kv.second.IsSequence() || kv.second.size() == 0) {
+          r.error(mark_of(kv.second), "vary: " + path +
+                                          ": expected a non-empty list of values, such as "
+                                          "[4, 8, 16]");
+          continue;
+        }
+        SweepAxis axis{path, {}};
+        for (const auto& v : kv.second) {
+          std::string text = to_flow_yaml(v);
+          if (std::find(axis.values.begin(), axis.values.end(), text) != axis.values.end())
+            r.error(mark_of(v), "vary: " + path + ": the value '" + text + "' appears twice");
+          axis.values.push_back(std::move(text));
+        }
+        out.vary.push_back(std::move(axis));
+      }
+    }
+  }
+  r.finish();
+}
+
 std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
                               const Registry& registry, Diagnostics& diag) {
   Scenario s;
@@ -286,6 +343,7 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
     top.error(top.mark(), "missing 'components': a scenario needs at least one component");
   std::optional<YAML::Node> faults;
   if (top.has("faults")) faults = top.get("faults");
+  if (top.has("sweep")) parse_sweep(top.get("sweep"), root, diag, s.sweep);
   top.finish();
 
   // Names are resolved even when other items have errors, so every problem shows at once;
@@ -300,10 +358,44 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
   return s;
 }
 
+// Each value of the sweep is loaded in its place, on its own (with the overrides), so a bad
+// value is reported now rather than when its run starts: "sweep: components.api.workers=0:
+// api: ...", at the value in the file when the loader's message is about it.
+void check_sweep_values(const std::string& text, const std::string& file, const Registry& registry,
+                        const std::vector<Override>& overrides, int first_line,
+                        const SweepConfig& sweep, Diagnostics& diag) {
+  for (std::size_t a = 0; a < sweep.vary.size(); ++a) {
+    const SweepAxis& axis = sweep.vary[a];
+    for (std::size_t j = 0; j < axis.values.size(); ++j) {
+      Diagnostics sub(diag.file());
+      YAML::Node root = YAML::Load(text);
+      apply_overrides(root, overrides, first_line, sub);
+      // The value node of the file itself, so that messages about it point at it.
+      YAML::Node value;
+      const YAML::Node& const_root = root;
+      const YAML::Node vary = const_root["sweep"]["vary"];
+      for (const auto& kv : vary)
+        if (kv.first.Scalar() == axis.path) value.reset(kv.second[j]);
+      const std::string label = "sweep: " + axis.path + "=" + axis.values[j];
+      const int line = first_line + static_cast<int>(overrides.size());
+      sub.add_virtual_line(line, label);
+      if (std::string problem = set_at_path(root, axis.path, value, line); !problem.empty()) {
+        diag.error({}, label + ": " + problem);
+        continue;
+      }
+      build(root, file, registry, sub);
+      for (const Diagnostic& d : sub.all())
+        if (d.severity == Diagnostic::Severity::kError)
+          diag.error(d.mark, d.mark.line > 0 ? label + ": " + d.message : d.message);
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file,
-                                           const Registry& registry, Diagnostics& diag) {
+                                           const Registry& registry, Diagnostics& diag,
+                                           const std::vector<Override>& overrides) {
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);
@@ -336,11 +428,21 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
                "components");
     return std::nullopt;
   }
-  return build(root, file, registry, diag);
+  // Text from the command line goes on virtual lines after the file's end (Diagnostics).
+  const int first_line = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 2;
+  YAML::Node tree = root;
+  if (!overrides.empty() && root.IsMap()) apply_overrides(tree, overrides, first_line, diag);
+  auto scenario = build(tree, file, registry, diag);
+  if (scenario && !scenario->sweep.vary.empty()) {
+    check_sweep_values(text, file, registry, overrides, first_line, scenario->sweep, diag);
+    if (diag.has_errors()) return std::nullopt;
+  }
+  return scenario;
 }
 
 std::optional<Scenario> load_scenario_file(const std::string& path, const Registry& registry,
-                                           Diagnostics& diag) {
+                                           Diagnostics& diag,
+                                           const std::vector<Override>& overrides) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     diag.error({}, "no such file");
@@ -357,7 +459,7 @@ std::optional<Scenario> load_scenario_file(const std::string& path, const Regist
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return load_scenario_text(text.str(), path, registry, diag);
+  return load_scenario_text(text.str(), path, registry, diag, overrides);
 }
 
 }  // namespace sdsim

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/overrides.hpp"
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/units.hpp"
 #include "sim/engine/fault_config.hpp"
@@ -18,6 +19,17 @@
 namespace sdsim {
 
 class Registry;
+
+// `sweep:`: the grid of a sweep and its replications (docs/reference.md#sweep). `sdsim run`
+// ignores it; `sdsim sweep` runs every point of the grid `replications` times.
+struct SweepAxis {
+  std::string path;                 // a dotted path, as for --set ("components.api.workers")
+  std::vector<std::string> values;  // each as one line of flow YAML ("8", "{capacity: 8}")
+};
+struct SweepConfig {
+  std::vector<SweepAxis> vary;     // several axes form a grid, the first one outermost
+  std::uint64_t replications = 1;  // runs per point, with seeds that depend on the index only
+};
 
 struct Scenario {
   std::string file;  // as given on the command line
@@ -34,6 +46,7 @@ struct Scenario {
   SloConfig slo;
   std::vector<std::unique_ptr<ComponentConfig>> clients;
   std::vector<std::unique_ptr<ComponentConfig>> components;
+  SweepConfig sweep;
 
   // The drain limit in force: `drain` if given; else the longest client request wait
   // (timeouts); else 10% of the issuing time (duration, or `issue_time` for `requests`), and
@@ -42,13 +55,18 @@ struct Scenario {
 };
 
 // Loads and validates a scenario file. Every problem goes to `diag` (with file:line:col);
-// returns nullopt when there is any error.
+// returns nullopt when there is any error. `overrides` (--set, the point of a sweep) are
+// applied in order to the parsed YAML before it is read (sim/config/overrides.hpp); a problem
+// with one, or with the value it sets, is reported naming it ("--set components.api.workers=0:
+// ..."). Each value of a `sweep:` block is checked the same way, on its own.
 std::optional<Scenario> load_scenario_file(const std::string& path, const Registry& registry,
-                                           Diagnostics& diag);
+                                           Diagnostics& diag,
+                                           const std::vector<Override>& overrides = {});
 // Same, from text (tests); `file` names it in messages. Relative file names inside the scenario
 // (empirical(file.csv)) are resolved against the directory of diag.file(), as for a file: the
 // current directory when that name has no directory part.
 std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file,
-                                           const Registry& registry, Diagnostics& diag);
+                                           const Registry& registry, Diagnostics& diag,
+                                           const std::vector<Override>& overrides = {});
 
 }  // namespace sdsim

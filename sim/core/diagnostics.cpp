@@ -5,12 +5,32 @@
 
 namespace sdsim {
 
+void Diagnostics::add_virtual_line(int line, std::string label) {
+  virtual_lines_[line] = std::move(label);
+}
+
+namespace {
+
+// A mark on a virtual line becomes a whole-file mark and the line's label leads the message.
+void relocate(const std::map<int, std::string>& virtual_lines, SourceMark& at,
+              std::string& message) {
+  if (virtual_lines.empty()) return;
+  auto it = virtual_lines.find(at.line);
+  if (it == virtual_lines.end()) return;
+  message = it->second + ": " + message;
+  at = {};
+}
+
+}  // namespace
+
 void Diagnostics::error(SourceMark at, std::string message) {
+  relocate(virtual_lines_, at, message);
   items_.push_back({Diagnostic::Severity::kError, at, std::move(message)});
   ++errors_;
 }
 
 void Diagnostics::warning(SourceMark at, std::string message) {
+  relocate(virtual_lines_, at, message);
   items_.push_back({Diagnostic::Severity::kWarning, at, std::move(message)});
 }
 

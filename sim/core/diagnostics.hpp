@@ -2,6 +2,7 @@
 // style ("scenarios/x.yaml:14:7: error: api: unknown key 'wokers' (did you mean 'workers'?)").
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,14 @@ class Diagnostics {
   // One line per diagnostic, sorted by position (stable), "file:line:col: error: msg".
   std::string format() const;
 
+  // Text that is not in the file (a `--set path=value` of the command line) is parsed as if it
+  // stood on a line after the file's end. A diagnostic later placed on such a line is stored as
+  // a whole-file one (no line) whose message starts with `label` ("--set path=value: ...").
+  void add_virtual_line(int line, std::string label);
+
  private:
   std::string file_;
+  std::map<int, std::string> virtual_lines_;
   std::vector<Diagnostic> items_;
   int errors_ = 0;
 };

@@ -2,13 +2,16 @@
 // state exactly what the loader must report, one line per diagnostic:
 //   # expect: LINE:COL: error: MESSAGE      (LINE and COL 1-based, as printed)
 //   # expect: error: MESSAGE                (a whole-file problem: no line, no column)
-// (`warning` in place of `error` for a warning). Other leading comments (`# note: ...`) are
-// free text. Files that a case names (empirical(samples/x.csv)) are shown in messages under the
-// case's folder; that folder is left out here, so an expect line reads "samples/x.csv:3: ...". A
-// case passes when loading returns nullopt and the diagnostics equal the expect lines as a
-// multiset: same line, column, severity and text, nothing missing, nothing extra. The files are
-// listed when the test program starts, so adding a .yaml file adds a case (ctest sees it once the
-// test program is rebuilt and its tests rediscovered).
+// (`warning` in place of `error` for a warning). A case may also give command-line overrides,
+// applied in order as `sdsim run --set PATH=VALUE` would:
+//   # set: PATH=VALUE
+// Other leading comments (`# note: ...`) are free text. Files that a case names
+// (empirical(samples/x.csv)) are shown in messages under the case's folder; that folder is left out
+// here, so an expect line reads "samples/x.csv:3: ...". A case passes when loading returns nullopt
+// and the diagnostics equal the expect lines as a multiset: same line, column, severity and text,
+// nothing missing, nothing extra. The files are listed when the test program starts, so adding a
+// .yaml file adds a case (ctest sees it once the test program is rebuilt and its tests
+// rediscovered).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "models/models.hpp"
+#include "sim/config/overrides.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/registry/registry.hpp"
 #include "tests/support/sim_harness.hpp"
@@ -41,7 +45,8 @@ std::string show(int line, int column, Diagnostic::Severity severity, const std:
 
 struct Expectations {
   std::vector<std::string> diagnostics;  // normalised by show()
-  std::vector<std::string> problems;     // malformed expect lines
+  std::vector<std::string> problems;     // malformed expect or set lines
+  std::vector<Override> overrides;       // `# set:` lines
 };
 
 // Reads the `# expect:` lines of the file's leading comment block.
@@ -53,6 +58,14 @@ Expectations read_expectations(const fs::path& file) {
   while (std::getline(in, text)) {
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.empty() || text[0] != '#') break;  // end of the leading comment block
+    if (text.rfind("# set: ", 0) == 0) {
+      std::string error;
+      if (auto o = parse_override(text.substr(7), "--set", &error))
+        out.overrides.push_back(*o);
+      else
+        out.problems.push_back(text + "  (" + error + ")");
+      continue;
+    }
     if (text.rfind("# expect:", 0) != 0) continue;
     std::smatch m;
     if (!std::regex_match(text, m, kExpect)) {
@@ -97,7 +110,8 @@ TEST_P(BadInput, IsRejectedWithExactlyTheExpectedDiagnostics) {
   Registry registry;
   register_models(registry);
   Diagnostics diag(file.string());
-  const std::optional<Scenario> scenario = load_scenario_file(file.string(), registry, diag);
+  const std::optional<Scenario> scenario =
+      load_scenario_file(file.string(), registry, diag, expected.overrides);
   EXPECT_FALSE(scenario.has_value()) << file << ": the loader accepted a bad scenario";
 
   std::vector<std::string> actual;

@@ -1,11 +1,7 @@
 // The sdsim command line, run as a real subprocess (SDSIM_CLI is the built binary): exit codes
 // (0 success, 2 bad input), compiler-style messages, result files written atomically, and
 // determinism across processes (same seed, same bytes; another seed, other numbers).
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
@@ -19,101 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/cli_runner.hpp"
 #include "tests/support/sim_harness.hpp"
-
-#ifndef SDSIM_CLI
-#error "SDSIM_CLI (path of the sdsim binary) must be defined by the build"
-#endif
-
-extern char** environ;
 
 namespace sdsim::testing {
 namespace {
-
-namespace fs = std::filesystem;
-
-std::string read_all(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void write_all(const fs::path& file, const std::string& text) {
-  std::ofstream out(file, std::ios::binary);
-  out << text;
-  ASSERT_TRUE(out.good()) << "cannot write " << file;
-}
-
-// A scratch folder of this test, removed at the end.
-class ScratchDir {
- public:
-  ScratchDir() {
-    path_ = fs::path(::testing::TempDir()) /
-            ("sdsim_cli_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct CliResult {
-  int exit_code = -1;  // -1: did not exit normally (signal)
-  std::string out;
-  std::string err;
-};
-
-// Runs `sdsim args...` with stdout and stderr captured in files of `scratch`.
-CliResult run_cli(const std::vector<std::string>& args, const fs::path& scratch) {
-  static int serial = 0;
-  const std::string tag = std::to_string(serial++);
-  const fs::path out_file = scratch / ("stdout_" + tag + ".txt");
-  const fs::path err_file = scratch / ("stderr_" + tag + ".txt");
-
-  std::vector<std::string> argv_text{SDSIM_CLI};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  CliResult result;
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot start " << SDSIM_CLI << ": " << std::strerror(rc);
-    return result;
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  result.out = read_all(out_file);
-  result.err = read_all(err_file);
-  fs::remove(out_file);
-  fs::remove(err_file);
-  return result;
-}
-
-std::string show(const CliResult& r) {
-  return "exit code " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" +
-         r.err;
-}
 
 // scenarios/examples/mm1.yaml with `duration` cut to 50 s (warm-up 5 s), written to `dir`.
 fs::path short_mm1(const fs::path& dir) {
@@ -301,6 +207,39 @@ TEST(Cli, CheckSloExitsThreeWhenMissed) {
                (dir.path() / "none").string(), "--quiet", "--check-slo", "--no-report"},
               dir.path());
   EXPECT_EQ(none.exit_code, 2) << "no slo to check: " << show(none);
+}
+
+// --set changes the scenario before it is checked: here M/M/1 at rho 0.9 becomes M/M/2 (half
+// the load per worker), and a bad value is rejected with a message naming the --set.
+TEST(Cli, SetChangesTheScenarioBeforeItIsChecked) {
+  ScratchDir dir;
+  const fs::path scenario = short_mm1(dir.path());
+  auto summary = [&](const std::string& label, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run", scenario.string(), "--out",
+                                     (dir.path() / label).string(), "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CliResult r = run_cli(args, dir.path());
+    EXPECT_EQ(r.exit_code, 0) << label << ": " << show(r);
+    return nlohmann::json::parse(read_all(dir.path() / label / "summary.json"));
+  };
+  const auto one = summary("one", {});
+  const auto two = summary(
+      "two", {"--set", "components.api.workers=2", "--set", "components.api.queue={capacity: 50}"});
+  EXPECT_EQ(one["components"]["api"]["workers_per_replica"], 1);
+  EXPECT_EQ(two["components"]["api"]["workers_per_replica"], 2);
+  EXPECT_LT(num(two, "components.api.utilisation"), 0.6);
+  EXPECT_GT(num(one, "components.api.utilisation"), 0.8);
+
+  const CliResult bad = run_cli({"run", scenario.string(), "--set", "components.api.workers=0",
+                                 "--out", (dir.path() / "bad").string()},
+                                dir.path());
+  EXPECT_EQ(bad.exit_code, 2) << show(bad);
+  EXPECT_NE(bad.err.find("error: --set components.api.workers=0: api: workers: 0 is out of range"),
+            std::string::npos)
+      << show(bad);
+  EXPECT_FALSE(fs::exists(dir.path() / "bad"));
+  const CliResult malformed = run_cli({"run", scenario.string(), "--set", "workers"}, dir.path());
+  EXPECT_EQ(malformed.exit_code, 2) << show(malformed);
 }
 
 // One SimGrid engine per process: the determinism check needs separate processes.

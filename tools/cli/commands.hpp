@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/overrides.hpp"
 #include "sim/config/scenario.hpp"
 #include "tools/cli/args.hpp"
 
@@ -28,8 +29,15 @@ struct CommonOptions {
   std::optional<int> apply() const;
 };
 
-// Loads and checks a scenario, printing its diagnostics to stderr; nullopt on errors.
-std::optional<Scenario> load_scenario(const std::string& file);
+// Loads and checks a scenario with its overrides, printing its diagnostics to stderr; nullopt
+// on errors.
+std::optional<Scenario> load_scenario(const std::string& file,
+                                      const std::vector<Override>& overrides = {});
+
+// Parses the texts of repeated `--set PATH=VALUE` options; nullopt (after a usage error
+// message) when one is malformed.
+std::optional<std::vector<Override>> parse_sets(const std::vector<std::string>& texts,
+                                                const std::string& origin = "--set");
 
 int run_main(const std::vector<std::string>& args);
 int validate_main(const std::vector<std::string>& args);
@@ -39,5 +47,6 @@ int report_main(const std::vector<std::string>& args);
 // Python, no matplotlib, the script failed) prints a warning saying why and how to fix it, and
 // returns false; other results in dir are left as they are.
 bool write_report(const std::filesystem::path& dir);
+int sweep_main(const std::vector<std::string>& args);
 
 }  // namespace sdsim::cli

@@ -27,11 +27,27 @@ std::optional<int> CommonOptions::apply() const {
   return std::nullopt;
 }
 
-std::optional<Scenario> load_scenario(const std::string& file) {
+std::optional<std::vector<Override>> parse_sets(const std::vector<std::string>& texts,
+                                                const std::string& origin) {
+  std::vector<Override> out;
+  for (const auto& t : texts) {
+    std::string error;
+    auto o = parse_override(t, origin, &error);
+    if (!o) {
+      usage_error(error);
+      return std::nullopt;
+    }
+    out.push_back(std::move(*o));
+  }
+  return out;
+}
+
+std::optional<Scenario> load_scenario(const std::string& file,
+                                      const std::vector<Override>& overrides) {
   Registry registry;
   register_models(registry);
   Diagnostics diag(file);
-  auto scenario = load_scenario_file(file, registry, diag);
+  auto scenario = load_scenario_file(file, registry, diag, overrides);
   std::cerr << diag.format();
   if (!scenario) {
     std::cerr << "sdsim: " << diag.error_count() << (diag.error_count() == 1 ? " error" : " errors")
@@ -43,12 +59,16 @@ std::optional<Scenario> load_scenario(const std::string& file) {
 int validate_main(const std::vector<std::string>& args) {
   CommonOptions common;
   std::vector<std::string> files;
+  std::vector<std::string> sets;
   ArgParser parser("validate");
   common.add_to(parser);
+  parser.repeated("--set", &sets);
   parser.positionals(&files, 1, 1, "a scenario FILE");
   if (auto code = parser.parse(args)) return *code;
   if (auto code = common.apply()) return *code;
-  auto scenario = load_scenario(files[0]);
+  const auto overrides = parse_sets(sets);
+  if (!overrides) return kExitBadInput;
+  auto scenario = load_scenario(files[0], *overrides);
   if (!scenario) return kExitBadInput;
   if (!common.quiet) std::cout << files[0] << ": ok (" << scenario->name << ")\n";
   return kExitOk;

@@ -21,6 +21,7 @@ struct RunArgs {
   bool check_slo = false;
   std::optional<std::string> request_log;
   bool no_report = false;
+  std::vector<std::string> sets;
 };
 
 std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& a) {
@@ -32,6 +33,7 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   parser.flag("--check-slo", &a.check_slo);
   parser.value("--request-log", &a.request_log);
   parser.flag("--no-report", &a.no_report);
+  parser.repeated("--set", &a.sets);
   parser.positionals(&files, 1, 1, "a scenario FILE");
   if (auto code = parser.parse(args)) return code;
   a.file = files[0];
@@ -43,7 +45,9 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
 int run_main(const std::vector<std::string>& args) {
   RunArgs a;
   if (auto code = parse_run_args(args, a)) return *code;
-  auto scenario = load_scenario(a.file);
+  const auto overrides = parse_sets(a.sets);
+  if (!overrides) return kExitBadInput;
+  auto scenario = load_scenario(a.file, *overrides);
   if (!scenario) return kExitBadInput;
   if (a.check_slo && scenario->slo.empty()) {
     std::cerr << "sdsim: --check-slo: " << a.file

@@ -1,0 +1,177 @@
+// `sdsim sweep`: the plan, one process per run, sweep.csv, and what happens when runs fail.
+// Each case runs the real binary (one SimGrid engine per process).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/cli_runner.hpp"
+#include "tests/support/sim_harness.hpp"
+
+namespace sdsim::testing {
+namespace {
+
+// M/M/1 (E[S] = 10 ms), short runs, a 2-point sweep of the arrival rate with 3 replications.
+const char* kSweep = R"(name: mm1-sweep
+seed: 5
+duration: 20s
+warmup: 2s
+window: 5s
+clients:
+  - {name: users, target: api, arrival: {poisson: 40/s}}
+components:
+  - {name: api, kind: service, workers: 1, service_time: exp(10ms)}
+sweep:
+  vary:
+    clients.users.arrival.poisson: [30/s, 60/s]
+  replications: 3
+)";
+
+TEST(Sweep, WritesOneRowPerPointWithIntervals) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const fs::path out = dir.path() / "out";
+  const CliResult r = run_cli(
+      {"sweep", (dir.path() / "s.yaml").string(), "--out", out.string(), "--no-html"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  for (const char* run : {"p000-r0", "p000-r1", "p000-r2", "p001-r0", "p001-r1", "p001-r2"}) {
+    const auto s = nlohmann::json::parse(read_all(out / "runs" / run / "summary.json"));
+    expect_conserved(s["system"], run);
+    EXPECT_FALSE(fs::exists(out / "runs" / run / "stderr.txt")) << "an empty stderr is removed";
+  }
+  // Replication k has the same seed at every point, and another seed than k - 1.
+  auto seed = [&](const char* run) {
+    return nlohmann::json::parse(read_all(out / "runs" / run / "summary.json"))["scenario"]["seed"];
+  };
+  EXPECT_EQ(seed("p000-r1"), seed("p001-r1"));
+  EXPECT_NE(seed("p000-r0"), seed("p000-r1"));
+  EXPECT_EQ(seed("p000-r0"), 5) << "replication 0 runs with the scenario's seed";
+
+  const auto rows = read_csv(out / "sweep.csv");
+  ASSERT_EQ(rows.size(), 3u) << read_all(out / "sweep.csv");
+  const auto& h = rows[0];
+  EXPECT_EQ(h[0], "point");
+  EXPECT_EQ(h[1], "clients.users.arrival.poisson");
+  EXPECT_EQ(rows[1][1], "30/s");
+  EXPECT_EQ(rows[2][1], "60/s");
+  for (const char* m : {"p50_ms", "p99_ms", "p999_ms", "mean_ms", "availability", "goodput_per_s",
+                        "throughput_per_s", "api_utilisation"}) {
+    const std::string name = m;
+    for (std::size_t p = 1; p <= 2; ++p) {
+      const double mean = std::stod(rows[p][column(h, name + "_mean")]);
+      const double low = std::stod(rows[p][column(h, name + "_ci95_low")]);
+      const double high = std::stod(rows[p][column(h, name + "_ci95_high")]);
+      EXPECT_EQ(rows[p][column(h, name + "_n")], "3") << name;
+      EXPECT_LE(low, mean) << name;
+      EXPECT_LE(mean, high) << name;
+    }
+  }
+  // The utilisation follows the arrival rate (rho = lambda E[S]).
+  EXPECT_NEAR(std::stod(rows[1][column(h, "api_utilisation_mean")]), 0.3, 0.05);
+  EXPECT_NEAR(std::stod(rows[2][column(h, "api_utilisation_mean")]), 0.6, 0.05);
+}
+
+// The command line's --vary and --replications replace the scenario's; -j 2 gives the same
+// bytes as -j 1 (each run is deterministic and the csv does not depend on the order).
+TEST(Sweep, VaryOptionReplacesTheBlockAndParallelRunsGiveTheSameCsv) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  auto sweep = [&](const std::string& label, const std::string& j) {
+    const CliResult r = run_cli(
+        {"sweep", (dir.path() / "s.yaml").string(), "--vary",
+         "components.api.service_time=exp(5ms),exp(8ms),uniform(4ms, 12ms)", "--replications", "2",
+         "--out", (dir.path() / label).string(), "-j", j, "--no-html", "--quiet"},
+        dir.path());
+    EXPECT_EQ(r.exit_code, 0) << show(r);
+    EXPECT_EQ(r.out, "") << "--quiet";
+    return read_all(dir.path() / label / "sweep.csv");
+  };
+  const std::string one = sweep("j1", "1");
+  const std::string two = sweep("j2", "2");
+  const auto rows = read_csv(dir.path() / "j1" / "sweep.csv");
+  ASSERT_EQ(rows.size(), 4u) << one;
+  EXPECT_EQ(rows[0][1], "components.api.service_time");
+  EXPECT_EQ(rows[3][1], "uniform(4ms, 12ms)");
+  EXPECT_EQ(rows[1][column(rows[0], "p50_ms_n")], "2");
+  EXPECT_TRUE(one == two) << "-j 2 changed sweep.csv\n" << one << "\n" << two;
+}
+
+TEST(Sweep, BadPointStopsTheSweepBeforeAnyRun) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const fs::path out = dir.path() / "out";
+  const CliResult r = run_cli({"sweep", (dir.path() / "s.yaml").string(), "--vary",
+                               "components.api.workers=1,0", "--out", out.string()},
+                              dir.path());
+  EXPECT_EQ(r.exit_code, 2) << show(r);
+  EXPECT_NE(r.err.find("error: --vary components.api.workers=0: api: workers: 0 is out of range"),
+            std::string::npos)
+      << show(r);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// A run that fails is reported with its stderr; the sweep exits non-zero and keeps the others.
+// The second point is valid but cannot run: zero think time and zero service time make a loop
+// of zero-time steps, which `sdsim run` stops (exit code 1, run.status "stalled").
+TEST(Sweep, FailedRunIsReportedAndTheOthersKept) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", R"(name: stalls
+duration: 5s
+clients:
+  - {name: users, target: api, closed: {users: 1, think: const(0s)}}
+components:
+  - {name: api, kind: service, workers: 1, service_time: exp(5ms)}
+)");
+  const fs::path out = dir.path() / "out";
+  const CliResult r = run_cli({"sweep", (dir.path() / "s.yaml").string(), "--vary",
+                               "components.api.service_time=exp(5ms),const(0ms)", "--replications",
+                               "2", "--out", out.string(), "--no-html", "--quiet"},
+                              dir.path());
+  EXPECT_EQ(r.exit_code, 1) << show(r);
+  EXPECT_NE(r.err.find("run p001-r0 failed (exit code 1)"), std::string::npos) << show(r);
+  EXPECT_NE(r.err.find("simulated time did not advance"), std::string::npos)
+      << "the run's own stderr is shown\n"
+      << show(r);
+  EXPECT_NE(r.err.find("2 of 4 runs failed"), std::string::npos) << show(r);
+  const auto rows = read_csv(out / "sweep.csv");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1][column(rows[0], "goodput_per_s_n")], "2") << "the good point is kept";
+  EXPECT_EQ(rows[2][column(rows[0], "goodput_per_s_n")], "0") << "a stalled run is not used";
+}
+
+// sweep.html: the knee plot (tools/plots/sweep.py, Debian's python3 with matplotlib) and the
+// table; without python it is a warning and sweep.csv is still written (exit code 0).
+TEST(Sweep, WritesTheKneePlotOrWarnsWithoutPython) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const std::vector<std::string> args = {
+      "sweep", (dir.path() / "s.yaml").string(), "--replications", "2", "--quiet", "--out"};
+  auto with_out = [&](const std::string& label) {
+    std::vector<std::string> a = args;
+    a.push_back((dir.path() / label).string());
+    return a;
+  };
+  ::unsetenv("SDSIM_PYTHON");
+  if (fs::exists("/usr/bin/python3")) {
+    const CliResult r = run_cli(with_out("html"), dir.path());
+    ASSERT_EQ(r.exit_code, 0) << show(r);
+    const std::string page = read_all(dir.path() / "html" / "sweep.html");
+    EXPECT_NE(page.find("<img alt=\"p99 latency"), std::string::npos) << "the knee plot";
+    EXPECT_NE(page.find("<img alt=\"goodput"), std::string::npos);
+    EXPECT_NE(page.find("<td>30/s</td>"), std::string::npos) << "the table";
+  }
+  ::setenv("SDSIM_PYTHON", (dir.path() / "no-python-here").c_str(), 1);
+  const CliResult r = run_cli(with_out("nohtml"), dir.path());
+  ::unsetenv("SDSIM_PYTHON");
+  EXPECT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_NE(r.err.find("warning: no sweep.html"), std::string::npos) << show(r);
+  EXPECT_TRUE(fs::exists(dir.path() / "nohtml" / "sweep.csv"));
+  EXPECT_FALSE(fs::exists(dir.path() / "nohtml" / "sweep.html"));
+}
+
+}  // namespace
+}  // namespace sdsim::testing

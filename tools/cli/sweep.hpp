@@ -1,0 +1,95 @@
+// Sweeps: a grid of points (values of dotted paths, as for --set) times R replications, each run
+// its own `sdsim run` process; then one function folds the runs' summary.json files into
+// sweep.csv (and sweep.html). `sdsim sweep`, `sdsim merge` and `sdsim compare` share this.
+//
+// A sweep folder DIR holds:
+//   sweep.json          the plan: scenario file, --set options, axes, replications, seeds
+//   runs/<point>-r<k>/  one run each (`p000-r0`, ...): summary.json, timeseries.csv, perf.json
+//   sweep.csv           one row per point: its values, then mean / ci95 / n of each metric
+//   sweep.html          the knee plot and the table (tools/plots/sweep.py)
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/config/scenario.hpp"
+
+namespace sdsim::cli {
+
+// The seed of replication k: the scenario's seed for k = 0 (so replication 0 of a point is
+// `sdsim run FILE --set ...` exactly), else mix64(seed ^ mix64(k)). It depends on the seed and
+// k only, never on the point: every point sees the same random numbers (common random
+// numbers), which makes differences between points far less noisy than independent runs.
+std::uint64_t replication_seed(std::uint64_t scenario_seed, std::uint64_t k);
+
+struct SweepPoint {
+  std::string id;                   // "p000"
+  std::vector<std::string> values;  // one per axis
+};
+
+struct SweepPlan {
+  std::string file;  // absolute path of the scenario
+  std::string scenario_name;
+  std::vector<std::string> sets;  // the --set options, "PATH=VALUE", applied before the point's
+  std::vector<SweepAxis> axes;
+  std::uint64_t replications = 1;
+  std::vector<std::uint64_t> seeds;  // one per replication
+  std::vector<SweepPoint> points;    // the grid, the first axis outermost
+
+  // The run folder of a point and replication, relative to the sweep folder.
+  static std::string run_name(const SweepPoint& p, std::uint64_t k);
+  // The `sdsim run` arguments of a run (after the program name).
+  std::vector<std::string> run_args(const SweepPoint& p, std::uint64_t k,
+                                    const std::filesystem::path& dir) const;
+  // The point's overrides: the --set options, then its values (origin "sweep").
+  std::vector<Override> overrides(const SweepPoint& p) const;
+};
+
+// The plan of `scenario` (loaded with the --set options `sets`; its `sweep:` block unless
+// `axes`/`replications` replace it). `file` is made absolute.
+SweepPlan make_plan(const std::string& file, const Scenario& scenario,
+                    const std::vector<std::string>& sets,
+                    const std::optional<std::vector<SweepAxis>>& axes,
+                    std::optional<std::uint64_t> replications);
+
+void write_plan(const std::filesystem::path& dir, const SweepPlan& plan);
+// Reads DIR/sweep.json; nullopt (after a message on stderr) when missing or malformed.
+std::optional<SweepPlan> read_plan(const std::filesystem::path& dir);
+
+// A mean with its 95% confidence interval (Student t, n - 1 degrees of freedom); low and high
+// are nullopt for n < 2.
+struct Interval {
+  double mean = 0;
+  std::optional<double> low, high;
+  std::size_t n = 0;
+  double half_width() const { return low ? mean - *low : 0; }
+};
+Interval mean_interval(const std::vector<double>& values);
+
+// One metric of summary.json as sweep.csv and compare name it.
+struct Metric {
+  std::string name;  // column prefix: "p99_ms", "api_utilisation"
+  std::string path;  // in summary.json: "system.latency.ok.p99_ms"
+};
+// p50/p99/p999/mean of ok latency (ms), availability, goodput, throughput, and each component's
+// worker utilisation (where it has one).
+std::vector<Metric> sweep_metrics(const std::vector<std::string>& component_names);
+
+// The measurements of a sweep folder: values[point][metric][k] (nullopt: no run, or no value).
+struct SweepResults {
+  SweepPlan plan;
+  std::vector<Metric> metrics;
+  std::vector<std::vector<std::vector<std::optional<double>>>> values;
+  std::vector<std::string> missing;  // runs without a summary.json
+};
+std::optional<SweepResults> read_results(const std::filesystem::path& dir);
+
+// Folds the runs of DIR into DIR/sweep.csv and, when `html`, DIR/sweep.html (a warning when
+// python3 or matplotlib is missing). The one code path of `sdsim sweep` and `sdsim merge`.
+// Returns an exit code: 1 when runs are missing (the csv is written from the others).
+int write_sweep_results(const std::filesystem::path& dir, bool html, bool quiet);
+
+}  // namespace sdsim::cli

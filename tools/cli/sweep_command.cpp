@@ -1,0 +1,198 @@
+// `sdsim sweep FILE`: runs every point of a grid R times, one `sdsim run` process each, then
+// folds the results into sweep.csv and sweep.html (see docs/cli.md and tools/cli/sweep.hpp).
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "models/models.hpp"
+#include "sim/registry/registry.hpp"
+#include "tools/cli/commands.hpp"
+#include "tools/cli/sweep.hpp"
+
+namespace sdsim::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_all(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+struct RunJob {
+  std::string name;               // "p003-r1"
+  std::vector<std::string> args;  // after the program name
+  fs::path dir;                   // its --out folder
+};
+
+// Starts `sdsim args...` with stdout to /dev/null and stderr to DIR/stderr.txt.
+pid_t start(const std::string& exe, const RunJob& job) {
+  std::vector<std::string> argv_text{exe};
+  argv_text.insert(argv_text.end(), job.args.begin(), job.args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_text) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string err = (job.dir / "stderr.txt").string();
+  const pid_t pid = fork();
+  if (pid != 0) return pid;  // the parent (or -1)
+  const int null_fd = open("/dev/null", O_RDWR);
+  const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (null_fd >= 0) {
+    dup2(null_fd, STDIN_FILENO);
+    dup2(null_fd, STDOUT_FILENO);
+  }
+  if (err_fd >= 0) dup2(err_fd, STDERR_FILENO);
+  execv(exe.c_str(), argv.data());
+  std::fprintf(stderr, "sdsim: cannot run %s: %s\n", exe.c_str(), std::strerror(errno));
+  _exit(127);
+}
+
+// Runs the jobs, `parallel` at a time; returns how many failed (each reported with its stderr).
+std::size_t run_all(const std::vector<RunJob>& jobs, unsigned parallel, bool quiet) {
+  const std::string exe = fs::read_symlink("/proc/self/exe").string();
+  std::map<pid_t, std::size_t> running;
+  std::size_t next = 0, done = 0, failed = 0;
+  while (next < jobs.size() || !running.empty()) {
+    while (next < jobs.size() && running.size() < parallel) {
+      const RunJob& job = jobs[next];
+      std::error_code ec;
+      fs::remove_all(job.dir, ec);  // no stale results of an earlier sweep
+      fs::create_directories(job.dir, ec);
+      const pid_t pid = start(exe, job);
+      if (pid < 0) {
+        std::cerr << "sdsim: run " << job.name
+                  << ": cannot start a process: " << std::strerror(errno) << "\n";
+        ++failed;
+        ++done;
+      } else {
+        running.emplace(pid, next);
+      }
+      ++next;
+    }
+    if (running.empty()) continue;
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    auto it = running.find(pid);
+    if (it == running.end()) continue;
+    const RunJob& job = jobs[it->second];
+    running.erase(it);
+    ++done;
+    const fs::path err_file = job.dir / "stderr.txt";
+    const std::string err = read_all(err_file);
+    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (ok) {
+      if (err.empty()) fs::remove(err_file);
+      if (!quiet) std::cout << "[" << done << "/" << jobs.size() << "] " << job.name << "\n";
+    } else {
+      ++failed;
+      std::cerr << "sdsim: run " << job.name << " failed ("
+                << (WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
+                                      : "killed by signal " + std::to_string(WTERMSIG(status)))
+                << "); its stderr (" << err_file.string() << "):\n"
+                << err << (err.empty() || err.back() == '\n' ? "" : "\n");
+    }
+  }
+  return failed;
+}
+
+}  // namespace
+
+int sweep_main(const std::vector<std::string>& args) {
+  CommonOptions common;
+  std::vector<std::string> files, sets, varies;
+  std::optional<std::uint64_t> replications, jobs;
+  std::optional<std::string> out;
+  bool no_html = false;
+  ArgParser parser("sweep");
+  common.add_to(parser);
+  parser.repeated("--set", &sets);
+  parser.repeated("--vary", &varies);
+  parser.unsigned_value("--replications", &replications);
+  parser.value("--out", &out);
+  parser.unsigned_value("-j", &jobs);
+  parser.flag("--no-html", &no_html);
+  parser.positionals(&files, 1, 1, "a scenario FILE");
+  if (auto code = parser.parse(args)) return *code;
+  if (auto code = common.apply()) return *code;
+  if (replications && *replications == 0) return usage_error("--replications: must be >= 1");
+  if (jobs && *jobs == 0) return usage_error("-j: must be >= 1");
+  const auto overrides = parse_sets(sets);
+  if (!overrides) return kExitBadInput;
+
+  std::optional<std::vector<SweepAxis>> axes;
+  for (const auto& v : varies) {
+    std::string error;
+    auto o = parse_override(v, "--vary", &error);
+    if (!o) return usage_error(error + ",v2,...");
+    if (!axes) axes.emplace();
+    axes->push_back({o->path, split_values(o->value)});
+  }
+  auto scenario = load_scenario(files[0], *overrides);
+  if (!scenario) return kExitBadInput;
+  const SweepPlan plan = make_plan(files[0], *scenario, sets, axes, replications);
+
+  // Every point is checked here, so that a bad value stops the sweep before any run.
+  Registry registry;
+  register_models(registry);
+  int bad = 0;
+  for (const auto& p : plan.points) {
+    Diagnostics diag(files[0]);
+    std::vector<Override> point = plan.overrides(p);
+    for (std::size_t a = 0; a < point.size(); ++a)
+      if (point[a].origin == "sweep" && axes) point[a].origin = "--vary";
+    if (!load_scenario_file(files[0], registry, diag, point)) {
+      std::cerr << diag.format();
+      ++bad;
+    }
+  }
+  if (bad > 0) {
+    std::cerr << "sdsim: " << bad << " point" << (bad == 1 ? "" : "s")
+              << " of the sweep do not make a valid scenario\n";
+    return kExitBadInput;
+  }
+
+  const fs::path dir = out ? fs::path(*out) : fs::path("out") / (scenario->name + "-sweep");
+  std::error_code ec;
+  fs::create_directories(dir / "runs", ec);
+  if (ec) {
+    std::cerr << "sdsim: cannot create " << (dir / "runs").string() << ": " << ec.message() << "\n";
+    return kExitRunFailed;
+  }
+  const fs::path abs_dir = fs::absolute(dir).lexically_normal();
+  write_plan(abs_dir, plan);
+  std::vector<RunJob> run_jobs;
+  for (const auto& p : plan.points)
+    for (std::uint64_t k = 0; k < plan.replications; ++k)
+      run_jobs.push_back({SweepPlan::run_name(p, k), plan.run_args(p, k, abs_dir),
+                          abs_dir / "runs" / SweepPlan::run_name(p, k)});
+  if (!common.quiet)
+    std::cout << "sweep of " << scenario->name << ": " << plan.points.size() << " point"
+              << (plan.points.size() == 1 ? "" : "s") << " x " << plan.replications
+              << " replication" << (plan.replications == 1 ? "" : "s") << " in " << dir.string()
+              << "\n";
+  const std::size_t failed =
+      run_all(run_jobs, static_cast<unsigned>(jobs.value_or(1)), common.quiet);
+  const int merged = write_sweep_results(abs_dir, !no_html, common.quiet);
+  if (failed > 0) {
+    std::cerr << "sdsim: " << failed << " of " << run_jobs.size() << " runs failed\n";
+    return kExitRunFailed;
+  }
+  return merged == 0 ? kExitOk : kExitRunFailed;
+}
+
+}  // namespace sdsim::cli

@@ -1,0 +1,116 @@
+"""sweep.html of a sweep folder: the knee plot and the table of sweep.csv.
+
+usage: sweep.py DIR      (DIR holds sweep.json and sweep.csv, written by `sdsim sweep` / `merge`)
+
+The knee plot draws p99 latency and goodput against the first varied parameter, each point's
+mean with its 95% interval as a band; with more parameters, one line per combination of the
+others (for a 2-D grid: one line per value of the second). Values such as 30/s or 12ms are
+placed by their number when all of them carry the same unit; otherwise they are categories in
+the order of the sweep.
+"""
+
+import csv
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import htmlpage  # noqa: E402
+
+NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)$")
+
+
+def positions(values):
+    """x positions of the values and whether they are numbers (same unit) or categories."""
+    parsed = [NUMBER.match(v) for v in values]
+    if all(parsed) and len({m.group(2) for m in parsed}) == 1:
+        return [float(m.group(1)) for m in parsed], True
+    return list(range(len(values))), False
+
+
+def cell(row, name):
+    text = row.get(name, "")
+    return float(text) if text not in ("", None) else None
+
+
+def knee(page, plan, rows, metric, label):
+    axes = [a["path"] for a in plan["vary"]]
+    fig, ax = htmlpage.new_figure()
+    first = axes[0]
+    xs_all = plan["vary"][0]["values"]
+    x_of, numeric = positions(xs_all)
+    where = dict(zip(xs_all, x_of))
+    groups = {}
+    for row in rows:
+        key = tuple(row[a] for a in axes[1:])
+        groups.setdefault(key, []).append(row)
+    for key, group in groups.items():
+        pts = []
+        for row in group:
+            mean = cell(row, metric + "_mean")
+            if mean is None:
+                continue
+            low = cell(row, metric + "_ci95_low")
+            high = cell(row, metric + "_ci95_high")
+            pts.append((where[row[first]], mean, low if low is not None else mean,
+                        high if high is not None else mean))
+        if not pts:
+            continue
+        pts.sort()
+        name = ", ".join(f"{a}={v}" for a, v in zip(axes[1:], key)) or label
+        line = ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)[0]
+        ax.fill_between([p[0] for p in pts], [p[2] for p in pts], [p[3] for p in pts],
+                        color=line.get_color(), alpha=0.2)
+    if not numeric:
+        ax.set_xticks(x_of)
+        ax.set_xticklabels(xs_all, rotation=20)
+    ax.set_xlabel(first)
+    ax.set_ylabel(label)
+    ax.legend(fontsize=8)
+    page.figure(fig, f"{label} against {first}")
+
+
+def main(argv):
+    if len(argv) != 2:
+        sys.stderr.write(__doc__)
+        return 2
+    folder = argv[1]
+    with open(os.path.join(folder, "sweep.json"), encoding="utf-8") as f:
+        plan = json.load(f)
+    with open(os.path.join(folder, "sweep.csv"), encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames
+        rows = list(reader)
+    page = htmlpage.Page(f"Sweep of {plan['scenario']['name']}")
+    axes = [a["path"] for a in plan["vary"]]
+    page.paragraph(
+        f"{len(rows)} point(s) x {plan['replications']} replication(s) of "
+        f"{plan['scenario']['file']}. Replication k runs with the same seed at every point "
+        "(common random numbers). Bands and intervals: 95% (Student t over the replications)."
+    )
+    if plan["set"]:
+        page.paragraph("with --set " + "  --set ".join(plan["set"]), css_class="note")
+    if axes:
+        page.heading("Knee curve")
+        knee(page, plan, rows, "p99_ms", "p99 latency of ok requests (ms)")
+        knee(page, plan, rows, "goodput_per_s", "goodput (ok requests / s)")
+    page.heading("Results (mean [95% interval], n)")
+    metrics = [h[: -len("_mean")] for h in header if h.endswith("_mean")]
+    table = []
+    for row in rows:
+        out = [row["point"]] + [row[a] for a in axes]
+        for m in metrics:
+            mean, low, high = row[m + "_mean"], row[m + "_ci95_low"], row[m + "_ci95_high"]
+            text = mean if mean else "-"
+            if low and high:
+                text += f" [{low}, {high}]"
+            out.append(f"{text} ({row[m + '_n']})")
+        table.append(out)
+    page.table(["point"] + axes + metrics, table)
+    page.write(os.path.join(folder, "sweep.html"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
