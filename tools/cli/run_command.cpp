@@ -1,4 +1,8 @@
 // `sdsim run FILE`: runs a scenario and writes its results (see docs/cli.md).
+#include <sys/resource.h>
+
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -20,7 +24,15 @@ struct RunArgs {
   std::optional<std::string> out;
   bool check_slo = false;
   std::optional<std::string> request_log;
+  std::optional<std::uint64_t> max_events;
+  std::optional<std::uint64_t> max_inflight;
 };
+
+std::uint64_t peak_rss_bytes() {
+  struct rusage u {};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<std::uint64_t>(u.ru_maxrss) * 1024;  // Linux: kilobytes
+}
 
 std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& a) {
   std::vector<std::string> files;
@@ -30,6 +42,8 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   parser.value("--out", &a.out);
   parser.flag("--check-slo", &a.check_slo);
   parser.value("--request-log", &a.request_log);
+  parser.unsigned_value("--max-events", &a.max_events);
+  parser.unsigned_value("--max-inflight", &a.max_inflight);
   parser.positionals(&files, 1, 1, "a scenario FILE");
   if (auto code = parser.parse(args)) return code;
   a.file = files[0];
@@ -41,8 +55,11 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
 int run_main(const std::vector<std::string>& args) {
   RunArgs a;
   if (auto code = parse_run_args(args, a)) return *code;
+  const auto load_start = std::chrono::steady_clock::now();
   auto scenario = load_scenario(a.file);
   if (!scenario) return kExitBadInput;
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
   if (a.check_slo && scenario->slo.empty()) {
     std::cerr << "sdsim: --check-slo: " << a.file
               << " has no `slo` to check (add one, e.g. slo: {latency: {p99: 300ms}, "
@@ -66,6 +83,9 @@ int run_main(const std::vector<std::string>& args) {
     request_log.emplace(*a.request_log);
     options.request_log = &request_log->stream();
   }
+  if (a.max_events) options.guards.max_events = *a.max_events;
+  if (a.max_inflight) options.guards.max_inflight = *a.max_inflight;
+  options.stop_on_signals = true;
   RunResult result = run_simulation(*scenario, options);
 
   timeseries.commit();
@@ -75,9 +95,12 @@ int run_main(const std::vector<std::string>& args) {
       result.wall_seconds > 0 ? static_cast<double>(result.issued) / result.wall_seconds : 0;
   nlohmann::json perf = {
       {"note", "wall-clock figures: these vary from run to run, unlike summary.json"},
+      {"load_s", load_s},
+      {"setup_s", result.setup_seconds},
       {"wall_s", result.wall_seconds},
       {"requests_issued", result.issued},
-      {"requests_per_wall_s", rate}};
+      {"requests_per_wall_s", rate},
+      {"peak_rss_bytes", peak_rss_bytes()}};
   write_file_atomically((dir / "perf.json").string(), perf.dump(2) + "\n");
   if (!a.common.quiet) {
     std::cout << format_summary_table(result.summary);
@@ -85,6 +108,19 @@ int run_main(const std::vector<std::string>& args) {
         "\nwrote %s/{summary.json,timeseries.csv,perf.json}; %.3g requests in %.3g s wall (%.3g "
         "req/s)\n",
         dir.string().c_str(), static_cast<double>(result.issued), result.wall_seconds, rate);
+  }
+  const std::string& stopped = result.stopped_by;
+  if (stopped == "SIGINT" || stopped == "SIGTERM") {
+    std::cerr << "sdsim: interrupted (" << stopped << "): partial results written to "
+              << dir.string() << "\n";
+    return kExitSignalBase + (stopped == "SIGINT" ? SIGINT : SIGTERM);
+  }
+  if (stopped == "max_events" || stopped == "max_inflight") {
+    std::cerr << "sdsim: the run was stopped by --"
+              << (stopped == "max_events" ? "max-events" : "max-inflight")
+              << " (see the warning in summary.json): partial results written to " << dir.string()
+              << "\n";
+    return kExitStoppedByGuard;
   }
   if (result.stalled) {
     std::cerr << "sdsim: the run was stopped: simulated time did not advance (see the warning "
