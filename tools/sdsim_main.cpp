@@ -29,7 +29,7 @@ const Command kCommands[] = {
                       stop the run after N simulated events (default 10^10; 0: no limit)
         --max-inflight N
                       stop the run when N requests are in flight at once: open at clients,
-                      or calls held anywhere (default 10^6, about 0.25 GB; 0: no limit)
+                      or calls held anywhere (default 10^6, about 0.3 GB; 0: no limit)
       A run stopped by these limits, SIGINT or SIGTERM writes its results, marked
       "partial": true (open requests count as unfinished). A second SIGINT quits at once.
 )",

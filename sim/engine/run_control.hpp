@@ -31,10 +31,10 @@ struct RunGuards {
   // measured 3-7 events per request (single station to three tiers) this is about 1.5-3 x 10^9
   // requests, far beyond a normal scenario, an hour or more of wall time on this machine.
   static constexpr std::uint64_t kDefaultMaxEvents = 10'000'000'000;
-  // Requests in flight (RunControl::in_flight): a bound on memory. Measured (RelWithDebInfo,
-  // peak RSS growth with an unbounded queue under overload): about 235 bytes per request open
-  // at one station, about 690 per request held over three hops (client -> LB -> app -> db): ~230
-  // bytes per call held. A million calls is therefore about 0.25 GB of request state.
+  // Requests in flight (RunControl::in_flight): a bound on memory. Measured (peak RSS growth):
+  // about 235 bytes per request open at one overloaded station, 690 per request held over three
+  // hops (client -> LB -> app -> db), 910 per request holding 3 calls in bench/scale (1,000
+  // components): 230-300 bytes per call held. A million calls: 0.23-0.3 GB of request state.
   static constexpr std::uint64_t kDefaultMaxInflight = 1'000'000;
   std::uint64_t max_events = kDefaultMaxEvents;
   std::uint64_t max_inflight = kDefaultMaxInflight;

@@ -189,7 +189,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
         std::to_string(options.guards.max_inflight) +
         " at t=" + format_seconds(control.end_time()) + before_warmup +
         " (e.g. an overload feeding an unbounded queue); requests still open are counted as "
-        "unfinished; raise --max-inflight (about 230 bytes each) if the load is intended");
+        "unfinished; raise --max-inflight (230-300 bytes each) if the load is intended");
   else if (guarded)
     warnings.push_back("partial results: the run was interrupted (" + stopped_by +
                        ") at t=" + format_seconds(control.end_time()) + before_warmup +
