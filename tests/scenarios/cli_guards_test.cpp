@@ -66,9 +66,12 @@ struct CliResult {
   std::string err;
 };
 
-// Runs `sdsim args...` (stdout to /dev/null, stderr captured); with `signal_after` > 0, sends
-// `sig` to it after that long.
+// Runs `sdsim args...` (stdout to /dev/null, stderr captured). With `sig`, sends it once
+// `started` exists (the run opens its time series file, as `<file>.tmp`, just before it starts
+// the simulation) and `signal_after` more has passed: so a loaded machine that is slow to start
+// the process does not make the signal arrive before the run.
 CliResult run_cli(const std::vector<std::string>& args, const fs::path& scratch, int sig = 0,
+                  const fs::path& started = {},
                   std::chrono::milliseconds signal_after = std::chrono::milliseconds(0)) {
   const fs::path err_file = scratch / "stderr.txt";
   std::vector<std::string> argv_text{SDSIM_CLI};
@@ -91,6 +94,9 @@ CliResult run_cli(const std::vector<std::string>& args, const fs::path& scratch,
     return result;
   }
   if (sig != 0) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!fs::exists(started) && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     std::this_thread::sleep_for(signal_after);
     ::kill(pid, sig);
   }
@@ -165,11 +171,11 @@ void check_signal(int sig, const std::string& name, int expected_exit) {
   const fs::path file = write_scenario(dir.path(), kLongRun);
   const fs::path out = dir.path() / "out";
   const CliResult r = run_cli({"run", file.string(), "--out", out.string(), "--quiet"}, dir.path(),
-                              sig, std::chrono::milliseconds(1000));
+                              sig, out / "timeseries.csv.tmp", std::chrono::milliseconds(1000));
   EXPECT_EQ(r.exit_code, expected_exit) << show(r);
   EXPECT_NE(r.err.find("interrupted (" + name + ")"), std::string::npos) << show(r);
   const nlohmann::json s = expect_partial_summary(out, name);
-  // It ran for a while before the signal (10^4 requests are well under 1 s of wall time).
+  // It ran for a while before the signal (10^4 requests take well under 1 s of wall time).
   EXPECT_GT(s["run"]["requests_issued_total"].get<std::uint64_t>(), 10'000u);
 }
 
