@@ -103,6 +103,29 @@ components:
   EXPECT_GT(count(s, "system.requests.outcomes.ok"), 10'000u);
 }
 
+TEST(Guards, StalledRunIsPartial) {
+  // Zero think time, zero service time, zero latency: simulated time never advances. The
+  // calendar's stall check ends the run (after 2 x 10^7 events at one instant) the same way as
+  // a guard: partial, stopped_by "stalled", conservation kept; run.status stays "stalled".
+  auto scenario = load_text(R"(
+name: stall
+duration: 10s
+clients:
+  - {name: users, target: api, closed: {users: 1, think: const(0s)}}
+components:
+  - {name: api, kind: service, workers: 1, service_time: const(0s)}
+)");
+  ASSERT_TRUE(scenario);
+  const RunResult r = run_simulation(*scenario, RunOptions{});
+  EXPECT_TRUE(r.stalled);
+  EXPECT_EQ(r.stopped_by, "stalled");
+  EXPECT_EQ(r.summary["partial"], true);
+  EXPECT_EQ(r.summary["stopped_by"], "stalled");
+  EXPECT_EQ(r.summary["run"]["status"], "stalled");
+  EXPECT_EQ(r.summary["run"]["ended_at_s"], 0.0);
+  expect_conserved(r.summary["system"], "system");
+}
+
 TEST(Guards, ZeroMeansNoLimit) {
   // 0 lifts both guards (read literally, a limit of 0 would stop the run at its first event or
   // request): the overload above runs to its end (100 s here, 10^5 requests in flight at the
