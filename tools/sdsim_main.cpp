@@ -1,7 +1,8 @@
 // sdsim: the command line. `sdsim COMMAND ...`; each command is a file in tools/cli/ and one
 // row of the table below; see `sdsim --help` and docs/cli.md. Exit codes: 0 success, 1 the
 // run failed (I/O error, SimGrid deadlock), 2 bad input (usage or scenario errors), 3 an SLO
-// was missed with --check-slo.
+// was missed with --check-slo, 4 a resource guard stopped the run, 130 / 143 SIGINT / SIGTERM
+// stopped it (partial results written in both cases).
 #include <exception>
 #include <iostream>
 #include <string>
@@ -15,7 +16,8 @@ using sdsim::cli::Command;
 
 const Command kCommands[] = {
     {"run", R"(  sdsim run FILE [--set PATH=VALUE]... [--seed N] [--out DIR] [--quiet] [--check-slo]
-                [--log LEVEL] [--request-log FILE] [--no-report]
+                [--log LEVEL] [--request-log FILE] [--no-report] [--max-events N]
+                [--max-inflight N]
       Runs the scenario; writes DIR/summary.json, DIR/timeseries.csv, DIR/latency_hist.csv,
       DIR/perf.json and DIR/report.html (default DIR: out/<scenario name>) and prints a
       summary table.
@@ -30,6 +32,13 @@ const Command kCommands[] = {
                       one CSV line per request (client, id, issue and end time as exact
                       hex floats, outcome): for validation and debugging; large
         --no-report   do not write report.html (it takes ~1 s of CPU, needs matplotlib)
+        --max-events N
+                      stop the run after N simulated events (default 10^10; 0: no limit)
+        --max-inflight N
+                      stop the run when N requests are in flight at once: open at clients,
+                      or calls held anywhere (default 10^6, about 0.3 GB; 0: no limit)
+      A run stopped by these limits, SIGINT or SIGTERM writes its results, marked
+      "partial": true (open requests count as unfinished). A second SIGINT quits at once.
 )",
      sdsim::cli::run_main},
     {"report", R"(  sdsim report DIR
@@ -69,6 +78,8 @@ exit codes:
   1  the run failed (cannot write results, or the simulation deadlocked: an sdsim bug)
   2  bad input: a usage error or an invalid scenario (messages give file:line:column)
   3  with --check-slo: the run completed and its results are written, but the SLO was missed
+  4  stopped by a resource guard (--max-events, --max-inflight); partial results written
+  130, 143  stopped by SIGINT, SIGTERM; partial results written
 )";
 
 void print_usage(std::ostream& out) {

@@ -327,7 +327,7 @@ void Client::end(std::uint32_t slot, Outcome outcome) {
     class_scopes_[o.klass]->request_ended(ctx_.calendar.now(), o.issued_at, outcome);
   open_.release(slot);
   if (o.user >= 0 && ctx_.control.issuing()) think(o.user);
-  if (counted) ctx_.control.request_ended();
+  ctx_.control.request_ended(counted);
 }
 
 void Client::on_event(std::uint32_t tag, void* data) {

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "sim/engine/stop_request.hpp"
+
 namespace sdsim {
 
 namespace sgt = simgrid::kernel::timer;
@@ -71,7 +73,13 @@ void Calendar::on_timer(Seconds date) {
     if (++batch == kStallEvents && on_stall_) on_stall_(now_);
   }
   firing_ = false;
+  if ((fired_ >= event_limit_ || stop_requested() != 0) && on_guard_) on_guard_();
   arm();
+}
+
+void Calendar::set_guard(std::uint64_t event_limit, std::function<void()> handler) {
+  event_limit_ = event_limit == 0 ? UINT64_MAX : event_limit;
+  on_guard_ = std::move(handler);
 }
 
 void Calendar::sync_to_engine_clock() { now_ = simgrid::s4u::Engine::get_clock(); }

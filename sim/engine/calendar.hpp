@@ -55,6 +55,13 @@ class Calendar {
   static constexpr std::uint64_t kStallEvents = 20'000'000;
   void on_stall(std::function<void(Seconds)> handler) { on_stall_ = std::move(handler); }
 
+  // Run guards, checked after each SimGrid round (all the events of one date): `handler` runs
+  // once at least `event_limit` events have fired (0: no limit), or when a stop was requested
+  // (sim/engine/stop_request.hpp, e.g. by a signal handler). It is expected to end the run
+  // (RunControl::stop). The round finishes first, so a run may pass the limit by the events of
+  // one date. Cost: a compare and a relaxed atomic load per round.
+  void set_guard(std::uint64_t event_limit, std::function<void()> handler);
+
   // Sets now() to SimGrid's clock. The engine calls it before running model code from a
   // SimGrid callback that is not a calendar event (an exec's completion).
   void sync_to_engine_clock();
@@ -88,6 +95,8 @@ class Calendar {
   Seconds timer_date_ = -1;
   bool firing_ = false;
   std::function<void(Seconds)> on_stall_;
+  std::uint64_t event_limit_ = UINT64_MAX;
+  std::function<void()> on_guard_;
 };
 
 }  // namespace sdsim

@@ -15,6 +15,7 @@
 #include "sim/engine/network.hpp"
 #include "sim/engine/platform.hpp"
 #include "sim/engine/run_control.hpp"
+#include "sim/engine/stop_request.hpp"
 #include "sim/metrics/metrics_hub.hpp"
 
 namespace sdsim {
@@ -84,11 +85,14 @@ nlohmann::json network_summary(const NetworkConfig& config, const Network& netwo
 }  // namespace
 
 RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
+  const auto setup_start = std::chrono::steady_clock::now();
   std::vector<std::string> args = simgrid_args();
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   simgrid::s4u::Engine engine(&argc, argv.data());
+  // After the engine: it installs its own SIGINT handler, which would exit() mid-run.
+  if (options.stop_on_signals) handle_stop_signals();
 
   bool deadlock = false;
   simgrid::s4u::Engine::on_deadlock_cb([&deadlock] { deadlock = true; });
@@ -102,8 +106,10 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   MetricsHub metrics(calendar, scenario.warmup, scenario.window, options.timeseries);
   metrics.set_request_log(options.request_log);
   metrics.set_slo(scenario.slo);
-  RunControl control(calendar, metrics, cpu, network, scenario.duration, scenario.requests,
+  RunControl control(calendar, metrics, cpu, network, messages, scenario.duration,
+                     scenario.requests,
                      [&scenario](Seconds issue_time) { return scenario.drain_limit(issue_time); });
+  control.set_guards(options.guards);
   SimContext ctx{calendar, network, cpu,      platform, messages,
                  metrics,  control, scenario, seed,     options.replication};
   FaultInjector faults(scenario, calendar, network, metrics, seed, options.replication);
@@ -129,7 +135,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   calendar.on_stall([&](Seconds t) {
     stalled = true;
     logger("sim")->error("simulated time does not advance at t={}s", t);
-    control.end_run(true);
+    control.stop("stalled");
   });
   metrics.start();
   control.start();
@@ -137,15 +143,19 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   for (auto& c : built) c->start();
 
   const auto wall_start = std::chrono::steady_clock::now();
+  const double setup = std::chrono::duration<double>(wall_start - setup_start).count();
   engine.run();
   const auto wall_end = std::chrono::steady_clock::now();
   const double wall = std::chrono::duration<double>(wall_end - wall_start).count();
+  if (options.stop_on_signals) default_stop_signals();
 
   if (!control.over()) control.end_run(true);  // SimGrid ran out of events first
 
   RunResult result;
   result.deadlock = deadlock;
   result.stalled = stalled;
+  result.stopped_by = control.stopped_by();
+  result.setup_seconds = setup;
   result.wall_seconds = wall;
   result.issued = control.issued();
   nlohmann::json measured = metrics.summary();
@@ -160,11 +170,32 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
                        std::to_string(Calendar::kStallEvents) +
                        " events at one instant: a loop of zero-time steps, e.g. zero think "
                        "time, zero service time and zero latency)");
-  if (measured_length <= 0)
+  const std::string& stopped_by = control.stopped_by();
+  const bool guarded = !stopped_by.empty() && !stalled;  // a guard or a signal stopped it
+  if (measured_length <= 0 && !guarded)
     warnings.push_back("nothing was measured: clients stopped issuing (after " +
                        std::to_string(control.issued()) + " requests) before the warm-up (" +
                        format_seconds(scenario.warmup) +
                        ") ended; raise `requests` or lower `warmup`");
+  const std::string before_warmup =
+      measured_length <= 0 ? " (before the warm-up ended: nothing was measured)" : "";
+  if (stopped_by == "max_events")
+    warnings.push_back("partial results: the run was stopped by its event budget (" +
+                       std::to_string(calendar.fired()) + " events fired, --max-events " +
+                       std::to_string(options.guards.max_events) +
+                       ") at t=" + format_seconds(control.end_time()) + before_warmup +
+                       "; requests still open are counted as unfinished");
+  else if (stopped_by == "max_inflight")
+    warnings.push_back(
+        "partial results: the run was stopped when requests in flight reached --max-inflight " +
+        std::to_string(options.guards.max_inflight) +
+        " at t=" + format_seconds(control.end_time()) + before_warmup +
+        " (e.g. an overload feeding an unbounded queue); requests still open are counted as "
+        "unfinished; raise --max-inflight (230-300 bytes each) if the load is intended");
+  else if (guarded)
+    warnings.push_back("partial results: the run was interrupted (" + stopped_by +
+                       ") at t=" + format_seconds(control.end_time()) + before_warmup +
+                       "; requests still open are counted as unfinished");
   if (control.drain_limit_hit())
     warnings.push_back("the drain limit (" + format_seconds(control.drain_limit()) +
                        ") passed with requests still open: they are counted as unfinished");
@@ -172,6 +203,8 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   nlohmann::json& s = result.summary;
   s["schema"] = "sdsim.summary/1";
   s["sdsim_version"] = SDSIM_VERSION;
+  s["partial"] = !stopped_by.empty();
+  s["stopped_by"] = stopped_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(stopped_by);
   s["scenario"] = {{"name", scenario.name},
                    {"file", scenario.file},
                    {"seed", seed},
@@ -182,9 +215,10 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
                                                   : nlohmann::json(nullptr)},
                    {"warmup_s", scenario.warmup},
                    {"window_s", scenario.window}};
-  s["run"] = {{"status", deadlock  ? "deadlock"
-                         : stalled ? "stalled"
-                                   : "complete"},
+  s["run"] = {{"status", deadlock              ? "deadlock"
+                         : stalled             ? "stalled"
+                         : !stopped_by.empty() ? "stopped"
+                                               : "complete"},
               {"measured_from_s", scenario.warmup},
               {"measured_to_s", metrics.clock().stop},
               {"measured_length_s", measured_length},

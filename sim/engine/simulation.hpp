@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/config/scenario.hpp"
+#include "sim/engine/run_control.hpp"
 
 namespace sdsim {
 
@@ -19,12 +20,20 @@ struct RunOptions {
   std::ostream* timeseries = nullptr;   // CSV sink for the time series; may be null
   std::ostream* request_log = nullptr;  // per-request CSV log (validation, debugging); may be null
   std::ostream* latency_histogram = nullptr;  // latency_hist.csv (ok latency buckets); may be null
+  RunGuards guards;  // event and in-flight budgets (defaults: see RunGuards)
+  // SIGINT and SIGTERM stop the run cleanly (partial results) instead of killing the process
+  // (stop_request.hpp); the default handlers are back when run_simulation returns.
+  bool stop_on_signals = false;
 };
 
 struct RunResult {
-  nlohmann::json summary;    // the whole summary.json document (deterministic: no wall time)
-  bool deadlock = false;     // SimGrid reported a deadlock (a bug in sdsim or a model)
-  bool stalled = false;      // simulated time stopped advancing; the run was ended
+  nlohmann::json summary;  // the whole summary.json document (deterministic: no wall time)
+  bool deadlock = false;   // SimGrid reported a deadlock (a bug in sdsim or a model)
+  bool stalled = false;    // simulated time stopped advancing; the run was ended
+  // Why the run was stopped before its end (max_events, max_inflight, SIGINT, SIGTERM,
+  // stalled); empty when it ran to its end. Non-empty: the summary is partial.
+  std::string stopped_by;
+  double setup_seconds = 0;  // wall-clock time to build the platform and components
   double wall_seconds = 0;   // wall-clock time inside SimGrid's run (not in the summary)
   std::uint64_t issued = 0;  // requests issued over the whole run
 };

@@ -59,7 +59,11 @@ std::string format_summary_table(const nlohmann::json& j) {
       << "\n";
   out << "measured [" << num(run["measured_from_s"], "%.6g") << " s, "
       << num(run["measured_to_s"], "%.6g") << " s), run ended at " << num(run["ended_at_s"], "%.6g")
-      << " s (simulated)\n\n";
+      << " s (simulated)\n";
+  if (j.contains("partial") && j["partial"].get<bool>())
+    out << "PARTIAL RESULTS: the run was stopped early (" << j["stopped_by"].get<std::string>()
+        << "); requests still open count as unfinished\n";
+  out << "\n";
   scope_block(out, "system", j["system"]);
   if (j["clients"].size() > 1)
     for (const auto& [name, c] : j["clients"].items()) scope_block(out, "client " + name, c);

@@ -48,9 +48,25 @@ SimRun run_checked(const Scenario& scenario, bool with_request_log,
   RunResult r = run_simulation(scenario, options);
   EXPECT_FALSE(r.deadlock) << "SimGrid reported a deadlock";
   EXPECT_EQ(r.summary["run"]["status"], "complete");
+  EXPECT_EQ(r.summary["partial"], false);
   expect_conserved(r.summary["system"], "system");
   for (const auto& [name, c] : r.summary["clients"].items()) expect_conserved(c, "client " + name);
   return {r.summary, ts.str(), log.str()};
+}
+
+SimRun run_guarded(const Scenario& scenario, const RunGuards& guards) {
+  std::ostringstream ts;
+  RunOptions options;
+  options.timeseries = &ts;
+  options.guards = guards;
+  RunResult r = run_simulation(scenario, options);
+  EXPECT_FALSE(r.deadlock) << "SimGrid reported a deadlock";
+  EXPECT_EQ(r.summary["run"]["status"], "stopped");
+  EXPECT_EQ(r.summary["partial"], true);
+  EXPECT_EQ(r.summary["stopped_by"], r.stopped_by);
+  expect_conserved(r.summary["system"], "system");
+  for (const auto& [name, c] : r.summary["clients"].items()) expect_conserved(c, "client " + name);
+  return {r.summary, ts.str(), ""};
 }
 
 void expect_near_theory(const std::string& what, const std::string& formula, double expected,

@@ -34,6 +34,11 @@ std::optional<Scenario> load_file(const std::string& path);
 SimRun run_checked(const Scenario& scenario, bool with_request_log = false,
                    std::optional<std::uint64_t> seed = std::nullopt);
 
+// Runs the scenario with resource guards that are expected to stop it early: asserts no
+// deadlock, a summary marked partial with run.status `stopped`, and conservation (open
+// requests end as unfinished). Returns the summary and time series.
+SimRun run_guarded(const Scenario& scenario, const RunGuards& guards);
+
 // Conservation of one scope's summary block ("system" or a client): issued == sum of outcomes.
 void expect_conserved(const nlohmann::json& scope, const std::string& label);
 

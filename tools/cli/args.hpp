@@ -15,6 +15,10 @@ constexpr int kExitOk = 0;
 constexpr int kExitRunFailed = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitSloMissed = 3;
+constexpr int kExitStoppedByGuard = 4;  // --max-events / --max-inflight: partial results written
+// Stopped by a signal (partial results written): 128 + the signal's number, as shells report
+// a process killed by it: 130 for SIGINT, 143 for SIGTERM.
+constexpr int kExitSignalBase = 128;
 
 // Prints "sdsim: <message>" and a pointer to --help on stderr; returns kExitBadInput.
 int usage_error(const std::string& message);

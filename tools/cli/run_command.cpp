@@ -1,4 +1,8 @@
 // `sdsim run FILE`: runs a scenario and writes its results (see docs/cli.md).
+#include <sys/resource.h>
+
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -22,7 +26,15 @@ struct RunArgs {
   std::optional<std::string> request_log;
   bool no_report = false;
   std::vector<std::string> sets;
+  std::optional<std::uint64_t> max_events;
+  std::optional<std::uint64_t> max_inflight;
 };
+
+std::uint64_t peak_rss_bytes() {
+  struct rusage u {};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<std::uint64_t>(u.ru_maxrss) * 1024;  // Linux: kilobytes
+}
 
 std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& a) {
   std::vector<std::string> files;
@@ -34,6 +46,8 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   parser.value("--request-log", &a.request_log);
   parser.flag("--no-report", &a.no_report);
   parser.repeated("--set", &a.sets);
+  parser.unsigned_value("--max-events", &a.max_events);
+  parser.unsigned_value("--max-inflight", &a.max_inflight);
   parser.positionals(&files, 1, 1, "a scenario FILE");
   if (auto code = parser.parse(args)) return code;
   a.file = files[0];
@@ -45,10 +59,13 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
 int run_main(const std::vector<std::string>& args) {
   RunArgs a;
   if (auto code = parse_run_args(args, a)) return *code;
+  const auto load_start = std::chrono::steady_clock::now();
   const auto overrides = parse_sets(a.sets);
   if (!overrides) return kExitBadInput;
   auto scenario = load_scenario(a.file, *overrides);
   if (!scenario) return kExitBadInput;
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
   if (a.check_slo && scenario->slo.empty()) {
     std::cerr << "sdsim: --check-slo: " << a.file
               << " has no `slo` to check (add one, e.g. slo: {latency: {p99: 300ms}, "
@@ -74,6 +91,9 @@ int run_main(const std::vector<std::string>& args) {
     request_log.emplace(*a.request_log);
     options.request_log = &request_log->stream();
   }
+  if (a.max_events) options.guards.max_events = *a.max_events;
+  if (a.max_inflight) options.guards.max_inflight = *a.max_inflight;
+  options.stop_on_signals = true;
   RunResult result = run_simulation(*scenario, options);
 
   timeseries.commit();
@@ -84,9 +104,12 @@ int run_main(const std::vector<std::string>& args) {
       result.wall_seconds > 0 ? static_cast<double>(result.issued) / result.wall_seconds : 0;
   nlohmann::json perf = {
       {"note", "wall-clock figures: these vary from run to run, unlike summary.json"},
+      {"load_s", load_s},
+      {"setup_s", result.setup_seconds},
       {"wall_s", result.wall_seconds},
       {"requests_issued", result.issued},
-      {"requests_per_wall_s", rate}};
+      {"requests_per_wall_s", rate},
+      {"peak_rss_bytes", peak_rss_bytes()}};
   write_file_atomically((dir / "perf.json").string(), perf.dump(2) + "\n");
   // The report comes last: it reads the files above. Its failure is a warning only.
   const bool report = !a.no_report && write_report(dir);
@@ -97,6 +120,19 @@ int run_main(const std::vector<std::string>& args) {
         "%.3g s wall (%.3g req/s)\n",
         dir.string().c_str(), report ? ",report.html" : "", static_cast<double>(result.issued),
         result.wall_seconds, rate);
+  }
+  const std::string& stopped = result.stopped_by;
+  if (stopped == "SIGINT" || stopped == "SIGTERM") {
+    std::cerr << "sdsim: interrupted (" << stopped << "): partial results written to "
+              << dir.string() << "\n";
+    return kExitSignalBase + (stopped == "SIGINT" ? SIGINT : SIGTERM);
+  }
+  if (stopped == "max_events" || stopped == "max_inflight") {
+    std::cerr << "sdsim: the run was stopped by --"
+              << (stopped == "max_events" ? "max-events" : "max-inflight")
+              << " (see the warning in summary.json): partial results written to " << dir.string()
+              << "\n";
+    return kExitStoppedByGuard;
   }
   if (result.stalled) {
     std::cerr << "sdsim: the run was stopped: simulated time did not advance (see the warning "
