@@ -48,6 +48,16 @@ const Command kCommands[] = {
         --no-html               no sweep.html
 )",
      sdsim::cli::sweep_main},
+    {"compare", R"(  sdsim compare A B [--metric NAME]... [--replications R] [--out DIR] [-j N]
+      The paired difference B - A of each metric with its 95% interval, pairing the
+      replications of A and B that share a seed, point by point, such as
+        B - A: p99 -38.0 ms +/- 6.1 ms (n=10 pairs; B lower)
+      A and B are sweep folders, or scenario files: each is then swept first (its
+      `sweep:` block, --replications R) into DIR/A and DIR/B (default DIR: out/compare).
+        --metric NAME   only these metrics (p50, p99, p999, mean, availability, goodput,
+                        throughput, <component>_utilisation; repeatable)
+)",
+     sdsim::cli::compare_main},
 };
 
 const char* kHeader =

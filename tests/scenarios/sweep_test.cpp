@@ -173,5 +173,57 @@ TEST(Sweep, WritesTheKneePlotOrWarnsWithoutPython) {
   EXPECT_FALSE(fs::exists(dir.path() / "nohtml" / "sweep.html"));
 }
 
+// sdsim compare: 4 against 8 workers at high load (M/M/4 at rho 0.85, M/M/8 at 0.425): more
+// workers can only shorten the p99, and with common seeds the paired interval excludes 0. The
+// same folder against itself gives exactly 0 +/- 0. Scenarios with different seeds cannot be
+// paired.
+TEST(Compare, PairedDifferenceHasTheKnownSignAndIdenticalRunsGiveZero) {
+  ScratchDir dir;
+  const std::string four = R"(name: four
+seed: 8
+duration: 20s
+warmup: 2s
+clients:
+  - {name: users, target: api, arrival: {poisson: 340/s}}
+components:
+  - {name: api, kind: service, workers: 4, service_time: exp(10ms)}
+)";
+  std::string eight = std::regex_replace(four, std::regex("workers: 4"), "workers: 8");
+  eight = std::regex_replace(eight, std::regex("name: four"), "name: eight");
+  write_all(dir.path() / "four.yaml", four);
+  write_all(dir.path() / "eight.yaml", eight);
+  const fs::path out = dir.path() / "cmp";
+  const CliResult r =
+      run_cli({"compare", (dir.path() / "four.yaml").string(), (dir.path() / "eight.yaml").string(),
+               "--replications", "4", "-j", "2", "--out", out.string(), "--quiet"},
+              dir.path());
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      r.out, m,
+      std::regex(R"(B - A: p99 (-?[0-9.]+) ms \+/- ([0-9.]+) ms \(n=4 pairs; B lower\))")))
+      << show(r);
+  const double diff = std::stod(m[1]), half = std::stod(m[2]);
+  std::printf("[compare] 8 - 4 workers at 340/s: p99 %.1f ms +/- %.1f ms (4 pairs)\n", diff, half);
+  EXPECT_LT(diff + half, 0) << "the interval should exclude 0";
+  EXPECT_TRUE(fs::exists(out / "A" / "sweep.csv"));
+  EXPECT_TRUE(fs::exists(out / "B" / "sweep.csv"));
+
+  const CliResult same =
+      run_cli({"compare", (out / "A").string(), (out / "A").string()}, dir.path());
+  ASSERT_EQ(same.exit_code, 0) << show(same);
+  EXPECT_NE(same.out.find("B - A: p99 0 ms +/- 0 ms (n=4 pairs)"), std::string::npos) << show(same);
+  EXPECT_NE(same.out.find("B - A: goodput 0 /s +/- 0 /s (n=4 pairs)"), std::string::npos)
+      << show(same);
+
+  write_all(dir.path() / "other.yaml", std::regex_replace(four, std::regex("seed: 8"), "seed: 9"));
+  const CliResult unpaired =
+      run_cli({"compare", (out / "A").string(), (dir.path() / "other.yaml").string(),
+               "--replications", "4", "--out", (dir.path() / "cmp2").string(), "--quiet"},
+              dir.path());
+  EXPECT_EQ(unpaired.exit_code, 2) << show(unpaired);
+  EXPECT_NE(unpaired.err.find("cannot be paired"), std::string::npos) << show(unpaired);
+}
+
 }  // namespace
 }  // namespace sdsim::testing

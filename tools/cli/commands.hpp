@@ -41,5 +41,6 @@ std::optional<std::vector<Override>> parse_sets(const std::vector<std::string>& 
 int run_main(const std::vector<std::string>& args);
 int validate_main(const std::vector<std::string>& args);
 int sweep_main(const std::vector<std::string>& args);
+int compare_main(const std::vector<std::string>& args);
 
 }  // namespace sdsim::cli
