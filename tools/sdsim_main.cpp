@@ -46,6 +46,9 @@ const Command kCommands[] = {
         --replications R        runs per point (replaces `sweep: replications`)
         -j N                    N runs at a time (default 1)
         --no-html               no sweep.html
+        --emit-jobs JOBFILE     run nothing: write DIR/sweep.json and one `sdsim run`
+                                command per line to JOBFILE (GNU parallel, Slurm job
+                                array), then fold the results with `sdsim merge DIR`
 )",
      sdsim::cli::sweep_main},
     {"compare", R"(  sdsim compare A B [--metric NAME]... [--replications R] [--out DIR] [-j N]
@@ -58,6 +61,12 @@ const Command kCommands[] = {
                         throughput, <component>_utilisation; repeatable)
 )",
      sdsim::cli::compare_main},
+    {"merge", R"(  sdsim merge DIR... [--no-html]
+      Folds the runs of each sweep folder DIR (DIR/sweep.json, DIR/runs/*/summary.json)
+      into DIR/sweep.csv and DIR/sweep.html, as `sdsim sweep` does after its runs; exit
+      code 1 when runs are missing (the csv is made of the others).
+)",
+     sdsim::cli::merge_main},
 };
 
 const char* kHeader =

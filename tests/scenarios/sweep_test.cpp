@@ -2,6 +2,7 @@
 // Each case runs the real binary (one SimGrid engine per process).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -223,6 +224,53 @@ components:
               dir.path());
   EXPECT_EQ(unpaired.exit_code, 2) << show(unpaired);
   EXPECT_NE(unpaired.err.find("cannot be paired"), std::string::npos) << show(unpaired);
+}
+
+// Beyond one machine: --emit-jobs writes one `sdsim run` command per line, GNU parallel runs
+// them, `sdsim merge` folds them; the result is byte-identical to `sdsim sweep`'s own (runs are
+// deterministic and both use write_sweep_results). A missing run is reported by merge.
+TEST(Sweep, EmittedJobsRunThroughGnuParallelMergeToTheSameCsv) {
+  if (std::system("parallel --version > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "GNU parallel is not installed (tools/bootstrap installs it)";
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const std::string file = (dir.path() / "s.yaml").string();
+  const CliResult local =
+      run_cli({"sweep", file, "--out", (dir.path() / "local").string(), "--no-html", "--quiet"},
+              dir.path());
+  ASSERT_EQ(local.exit_code, 0) << show(local);
+
+  const fs::path jobs = dir.path() / "jobs.txt";
+  const fs::path remote = dir.path() / "remote";
+  const CliResult emit =
+      run_cli({"sweep", file, "--out", remote.string(), "--emit-jobs", jobs.string()}, dir.path());
+  ASSERT_EQ(emit.exit_code, 0) << show(emit);
+  EXPECT_FALSE(fs::exists(remote / "runs" / "p000-r0")) << "--emit-jobs runs nothing";
+  const auto lines = read_csv(jobs);  // one command per line (no commas in these)
+  ASSERT_EQ(lines.size(), 6u) << read_all(jobs);
+  EXPECT_EQ(lines[0][0].rfind(std::string(SDSIM_CLI) + " run " + file + " --set ", 0), 0u)
+      << "absolute paths: " << lines[0][0];
+  EXPECT_NE(lines[0][0].find(" --out " + (remote / "runs" / "p000-r0").string()), std::string::npos)
+      << lines[0][0];
+
+  const std::string run = "cd / && parallel -j 2 --halt now,fail=1 < '" + jobs.string() + "'";
+  ASSERT_EQ(std::system(run.c_str()), 0) << run;
+  const CliResult merge = run_cli({"merge", remote.string(), "--no-html", "--quiet"}, dir.path());
+  ASSERT_EQ(merge.exit_code, 0) << show(merge);
+  const std::string a = read_all(dir.path() / "local" / "sweep.csv");
+  EXPECT_FALSE(a.empty());
+  EXPECT_TRUE(a == read_all(remote / "sweep.csv"))
+      << "merge of the parallel runs differs from sweep's own\n"
+      << a << "\n"
+      << read_all(remote / "sweep.csv");
+
+  fs::remove_all(remote / "runs" / "p001-r2");
+  const CliResult partial = run_cli({"merge", remote.string(), "--no-html", "--quiet"}, dir.path());
+  EXPECT_EQ(partial.exit_code, 1) << show(partial);
+  EXPECT_NE(partial.err.find("1 of 6 runs have no complete summary.json"), std::string::npos)
+      << show(partial);
+  const auto rows = read_csv(remote / "sweep.csv");
+  EXPECT_EQ(rows[2][column(rows[0], "p99_ms_n")], "2");
 }
 
 }  // namespace

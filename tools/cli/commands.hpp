@@ -42,5 +42,6 @@ int run_main(const std::vector<std::string>& args);
 int validate_main(const std::vector<std::string>& args);
 int sweep_main(const std::vector<std::string>& args);
 int compare_main(const std::vector<std::string>& args);
+int merge_main(const std::vector<std::string>& args);
 
 }  // namespace sdsim::cli

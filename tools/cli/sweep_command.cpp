@@ -188,7 +188,10 @@ int run_sweep(const SweepRequest& req, fs::path* dir_out) {
     for (std::uint64_t k = 0; k < plan.replications; ++k)
       run_jobs.push_back({SweepPlan::run_name(p, k), plan.run_args(p, k, abs_dir),
                           abs_dir / "runs" / SweepPlan::run_name(p, k)});
-  if (req.emit_jobs) return emit_jobs(*req.emit_jobs, run_jobs, abs_dir, req.quiet);
+  if (req.emit_jobs) {
+    for (const auto& job : run_jobs) fs::remove_all(job.dir, ec);  // no stale results
+    return emit_jobs(*req.emit_jobs, run_jobs, abs_dir, req.quiet);
+  }
   if (!req.quiet)
     std::cout << "sweep of " << scenario->name << ": " << plan.points.size() << " point"
               << (plan.points.size() == 1 ? "" : "s") << " x " << plan.replications
