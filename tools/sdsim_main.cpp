@@ -36,7 +36,7 @@ const Command kCommands[] = {
      sdsim::cli::validate_main},
     {"sweep",
      R"(  sdsim sweep FILE [--vary PATH=V1,V2,...]... [--replications R] [--set PATH=VALUE]...
-                  [--out DIR] [-j N] [--no-html]
+                  [--out DIR] [-j N] [--no-html] [--emit-jobs JOBFILE]
       Runs every point of the grid (the scenario's `sweep:` block, or the --vary options)
       R times, each run its own `sdsim run` process (replication k has the same seed at
       every point); writes DIR/sweep.json, DIR/runs/<point>-r<k>/, DIR/sweep.csv (mean and
