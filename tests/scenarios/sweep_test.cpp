@@ -2,6 +2,7 @@
 // Each case runs the real binary (one SimGrid engine per process).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -71,6 +72,22 @@ TEST(Sweep, WritesOneRowPerPointWithIntervals) {
       EXPECT_LE(mean, high) << name;
     }
   }
+  // The interval is Student t with R - 1 = 2 degrees of freedom: mean +/- t(0.975, 2) s / sqrt(3),
+  // t(0.975, 2) = 4.302653; recomputed here from the three runs' p99 (6 significant digits).
+  {
+    std::vector<double> x;
+    for (const char* run : {"p001-r0", "p001-r1", "p001-r2"})
+      x.push_back(num(nlohmann::json::parse(read_all(out / "runs" / run / "summary.json")),
+                      "system.latency.ok.p99_ms"));
+    const double mean = (x[0] + x[1] + x[2]) / 3;
+    double ss = 0;
+    for (double v : x) ss += (v - mean) * (v - mean);
+    const double half = 4.302653 * std::sqrt(ss / 2) / std::sqrt(3.0);
+    EXPECT_NEAR(std::stod(rows[2][column(h, "p99_ms_mean")]), mean, 1e-5 * mean);
+    EXPECT_NEAR(std::stod(rows[2][column(h, "p99_ms_ci95_low")]), mean - half, 1e-5 * mean);
+    EXPECT_NEAR(std::stod(rows[2][column(h, "p99_ms_ci95_high")]), mean + half, 1e-5 * mean);
+    EXPECT_GT(half, 0);
+  }
   // The utilisation follows the arrival rate (rho = lambda E[S]).
   EXPECT_NEAR(std::stod(rows[1][column(h, "api_utilisation_mean")]), 0.3, 0.05);
   EXPECT_NEAR(std::stod(rows[2][column(h, "api_utilisation_mean")]), 0.6, 0.05);
@@ -130,7 +147,7 @@ components:
   const fs::path out = dir.path() / "out";
   const CliResult r = run_cli({"sweep", (dir.path() / "s.yaml").string(), "--vary",
                                "components.api.service_time=exp(5ms),const(0ms)", "--replications",
-                               "2", "--out", out.string(), "--no-html", "--quiet"},
+                               "2", "-j", "2", "--out", out.string(), "--no-html", "--quiet"},
                               dir.path());
   EXPECT_EQ(r.exit_code, 1) << show(r);
   EXPECT_NE(r.err.find("run p001-r0 failed (exit code 1)"), std::string::npos) << show(r);
