@@ -51,7 +51,7 @@ const Command kCommands[] = {
      sdsim::cli::validate_main},
     {"sweep",
      R"(  sdsim sweep FILE [--vary PATH=V1,V2,...]... [--replications R] [--set PATH=VALUE]...
-                  [--out DIR] [-j N] [--no-html]
+                  [--out DIR] [-j N] [--no-html] [--emit-jobs JOBFILE]
       Runs every point of the grid (the scenario's `sweep:` block, or the --vary options)
       R times, each run its own `sdsim run` process (replication k has the same seed at
       every point); writes DIR/sweep.json, DIR/runs/<point>-r<k>/, DIR/sweep.csv (mean and
@@ -61,8 +61,27 @@ const Command kCommands[] = {
         --replications R        runs per point (replaces `sweep: replications`)
         -j N                    N runs at a time (default 1)
         --no-html               no sweep.html
+        --emit-jobs JOBFILE     run nothing: write DIR/sweep.json and one `sdsim run`
+                                command per line to JOBFILE (GNU parallel, Slurm job
+                                array), then fold the results with `sdsim merge DIR`
 )",
      sdsim::cli::sweep_main},
+    {"compare", R"(  sdsim compare A B [--metric NAME]... [--replications R] [--out DIR] [-j N]
+      The paired difference B - A of each metric with its 95% interval, pairing the
+      replications of A and B that share a seed, point by point, such as
+        B - A: p99 -38.0 ms +/- 6.1 ms (n=10 pairs; B lower)
+      A and B are sweep folders, or scenario files: each is then swept first (its
+      `sweep:` block, --replications R) into DIR/A and DIR/B (default DIR: out/compare).
+        --metric NAME   only these metrics (p50, p99, p999, mean, availability, goodput,
+                        throughput, <component>_utilisation; repeatable)
+)",
+     sdsim::cli::compare_main},
+    {"merge", R"(  sdsim merge DIR... [--no-html]
+      Folds the runs of each sweep folder DIR (DIR/sweep.json, DIR/runs/*/summary.json)
+      into DIR/sweep.csv and DIR/sweep.html, as `sdsim sweep` does after its runs; exit
+      code 1 when runs are missing (the csv is made of the others).
+)",
+     sdsim::cli::merge_main},
 };
 
 const char* kHeader =

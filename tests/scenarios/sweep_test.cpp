@@ -2,6 +2,8 @@
 // Each case runs the real binary (one SimGrid engine per process).
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -70,6 +72,22 @@ TEST(Sweep, WritesOneRowPerPointWithIntervals) {
       EXPECT_LE(mean, high) << name;
     }
   }
+  // The interval is Student t with R - 1 = 2 degrees of freedom: mean +/- t(0.975, 2) s / sqrt(3),
+  // t(0.975, 2) = 4.302653; recomputed here from the three runs' p99 (6 significant digits).
+  {
+    std::vector<double> x;
+    for (const char* run : {"p001-r0", "p001-r1", "p001-r2"})
+      x.push_back(num(nlohmann::json::parse(read_all(out / "runs" / run / "summary.json")),
+                      "system.latency.ok.p99_ms"));
+    const double mean = (x[0] + x[1] + x[2]) / 3;
+    double ss = 0;
+    for (double v : x) ss += (v - mean) * (v - mean);
+    const double half = 4.302653 * std::sqrt(ss / 2) / std::sqrt(3.0);
+    EXPECT_NEAR(std::stod(rows[2][column(h, "p99_ms_mean")]), mean, 1e-5 * mean);
+    EXPECT_NEAR(std::stod(rows[2][column(h, "p99_ms_ci95_low")]), mean - half, 1e-5 * mean);
+    EXPECT_NEAR(std::stod(rows[2][column(h, "p99_ms_ci95_high")]), mean + half, 1e-5 * mean);
+    EXPECT_GT(half, 0);
+  }
   // The utilisation follows the arrival rate (rho = lambda E[S]).
   EXPECT_NEAR(std::stod(rows[1][column(h, "api_utilisation_mean")]), 0.3, 0.05);
   EXPECT_NEAR(std::stod(rows[2][column(h, "api_utilisation_mean")]), 0.6, 0.05);
@@ -129,7 +147,7 @@ components:
   const fs::path out = dir.path() / "out";
   const CliResult r = run_cli({"sweep", (dir.path() / "s.yaml").string(), "--vary",
                                "components.api.service_time=exp(5ms),const(0ms)", "--replications",
-                               "2", "--out", out.string(), "--no-html", "--quiet"},
+                               "2", "-j", "2", "--out", out.string(), "--no-html", "--quiet"},
                               dir.path());
   EXPECT_EQ(r.exit_code, 1) << show(r);
   EXPECT_NE(r.err.find("run p001-r0 failed (exit code 1)"), std::string::npos) << show(r);
@@ -171,6 +189,105 @@ TEST(Sweep, WritesTheKneePlotOrWarnsWithoutPython) {
   EXPECT_NE(r.err.find("warning: no sweep.html"), std::string::npos) << show(r);
   EXPECT_TRUE(fs::exists(dir.path() / "nohtml" / "sweep.csv"));
   EXPECT_FALSE(fs::exists(dir.path() / "nohtml" / "sweep.html"));
+}
+
+// sdsim compare: 4 against 8 workers at high load (M/M/4 at rho 0.85, M/M/8 at 0.425): more
+// workers can only shorten the p99, and with common seeds the paired interval excludes 0. The
+// same folder against itself gives exactly 0 +/- 0. Scenarios with different seeds cannot be
+// paired.
+TEST(Compare, PairedDifferenceHasTheKnownSignAndIdenticalRunsGiveZero) {
+  ScratchDir dir;
+  const std::string four = R"(name: four
+seed: 8
+duration: 20s
+warmup: 2s
+clients:
+  - {name: users, target: api, arrival: {poisson: 340/s}}
+components:
+  - {name: api, kind: service, workers: 4, service_time: exp(10ms)}
+)";
+  std::string eight = std::regex_replace(four, std::regex("workers: 4"), "workers: 8");
+  eight = std::regex_replace(eight, std::regex("name: four"), "name: eight");
+  write_all(dir.path() / "four.yaml", four);
+  write_all(dir.path() / "eight.yaml", eight);
+  const fs::path out = dir.path() / "cmp";
+  const CliResult r =
+      run_cli({"compare", (dir.path() / "four.yaml").string(), (dir.path() / "eight.yaml").string(),
+               "--replications", "4", "-j", "2", "--out", out.string(), "--quiet"},
+              dir.path());
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      r.out, m,
+      std::regex(R"(B - A: p99 (-?[0-9.]+) ms \+/- ([0-9.]+) ms \(n=4 pairs; B lower\))")))
+      << show(r);
+  const double diff = std::stod(m[1]), half = std::stod(m[2]);
+  std::printf("[compare] 8 - 4 workers at 340/s: p99 %.1f ms +/- %.1f ms (4 pairs)\n", diff, half);
+  EXPECT_LT(diff + half, 0) << "the interval should exclude 0";
+  EXPECT_TRUE(fs::exists(out / "A" / "sweep.csv"));
+  EXPECT_TRUE(fs::exists(out / "B" / "sweep.csv"));
+
+  const CliResult same =
+      run_cli({"compare", (out / "A").string(), (out / "A").string()}, dir.path());
+  ASSERT_EQ(same.exit_code, 0) << show(same);
+  EXPECT_NE(same.out.find("B - A: p99 0 ms +/- 0 ms (n=4 pairs)"), std::string::npos) << show(same);
+  EXPECT_NE(same.out.find("B - A: goodput 0 /s +/- 0 /s (n=4 pairs)"), std::string::npos)
+      << show(same);
+
+  write_all(dir.path() / "other.yaml", std::regex_replace(four, std::regex("seed: 8"), "seed: 9"));
+  const CliResult unpaired =
+      run_cli({"compare", (out / "A").string(), (dir.path() / "other.yaml").string(),
+               "--replications", "4", "--out", (dir.path() / "cmp2").string(), "--quiet"},
+              dir.path());
+  EXPECT_EQ(unpaired.exit_code, 2) << show(unpaired);
+  EXPECT_NE(unpaired.err.find("cannot be paired"), std::string::npos) << show(unpaired);
+}
+
+// Beyond one machine: --emit-jobs writes one `sdsim run` command per line, GNU parallel runs
+// them, `sdsim merge` folds them; the result is byte-identical to `sdsim sweep`'s own (runs are
+// deterministic and both use write_sweep_results). A missing run is reported by merge.
+TEST(Sweep, EmittedJobsRunThroughGnuParallelMergeToTheSameCsv) {
+  if (std::system("parallel --version > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "GNU parallel is not installed (tools/bootstrap installs it)";
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const std::string file = (dir.path() / "s.yaml").string();
+  const CliResult local =
+      run_cli({"sweep", file, "--out", (dir.path() / "local").string(), "--no-html", "--quiet"},
+              dir.path());
+  ASSERT_EQ(local.exit_code, 0) << show(local);
+
+  const fs::path jobs = dir.path() / "jobs.txt";
+  const fs::path remote = dir.path() / "remote";
+  const CliResult emit =
+      run_cli({"sweep", file, "--out", remote.string(), "--emit-jobs", jobs.string()}, dir.path());
+  ASSERT_EQ(emit.exit_code, 0) << show(emit);
+  EXPECT_FALSE(fs::exists(remote / "runs" / "p000-r0")) << "--emit-jobs runs nothing";
+  const auto lines = read_csv(jobs);  // one command per line (no commas in these)
+  ASSERT_EQ(lines.size(), 6u) << read_all(jobs);
+  EXPECT_EQ(lines[0][0].rfind(std::string(SDSIM_CLI) + " run " + file + " --set ", 0), 0u)
+      << "absolute paths: " << lines[0][0];
+  EXPECT_NE(lines[0][0].find(" --out " + (remote / "runs" / "p000-r0").string()), std::string::npos)
+      << lines[0][0];
+
+  const std::string run = "cd / && parallel -j 2 --halt now,fail=1 < '" + jobs.string() + "'";
+  ASSERT_EQ(std::system(run.c_str()), 0) << run;
+  const CliResult merge = run_cli({"merge", remote.string(), "--no-html", "--quiet"}, dir.path());
+  ASSERT_EQ(merge.exit_code, 0) << show(merge);
+  const std::string a = read_all(dir.path() / "local" / "sweep.csv");
+  EXPECT_FALSE(a.empty());
+  EXPECT_TRUE(a == read_all(remote / "sweep.csv"))
+      << "merge of the parallel runs differs from sweep's own\n"
+      << a << "\n"
+      << read_all(remote / "sweep.csv");
+
+  fs::remove_all(remote / "runs" / "p001-r2");
+  const CliResult partial = run_cli({"merge", remote.string(), "--no-html", "--quiet"}, dir.path());
+  EXPECT_EQ(partial.exit_code, 1) << show(partial);
+  EXPECT_NE(partial.err.find("1 of 6 runs have no complete summary.json"), std::string::npos)
+      << show(partial);
+  const auto rows = read_csv(remote / "sweep.csv");
+  EXPECT_EQ(rows[2][column(rows[0], "p99_ms_n")], "2");
 }
 
 }  // namespace

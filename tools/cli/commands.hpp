@@ -48,5 +48,7 @@ int report_main(const std::vector<std::string>& args);
 // returns false; other results in dir are left as they are.
 bool write_report(const std::filesystem::path& dir);
 int sweep_main(const std::vector<std::string>& args);
+int compare_main(const std::vector<std::string>& args);
+int merge_main(const std::vector<std::string>& args);
 
 }  // namespace sdsim::cli

@@ -87,6 +87,21 @@ struct SweepResults {
 };
 std::optional<SweepResults> read_results(const std::filesystem::path& dir);
 
+// What `sdsim sweep` does, as a function (`sdsim compare FILE_A FILE_B` runs two).
+struct SweepRequest {
+  std::string file;
+  std::vector<std::string> sets;               // --set texts
+  std::optional<std::vector<SweepAxis>> axes;  // --vary: replaces the scenario's
+  std::optional<std::uint64_t> replications;   // replaces the scenario's
+  std::optional<std::string> out;              // default out/<name>-sweep
+  unsigned jobs = 1;                           // runs at a time
+  bool html = true;
+  bool quiet = false;
+  std::optional<std::string> emit_jobs;  // write the run commands there instead of running
+};
+// Returns the exit code (2 bad input, 1 some run failed, 0 success); the folder is in *dir.
+int run_sweep(const SweepRequest& request, std::filesystem::path* dir = nullptr);
+
 // Folds the runs of DIR into DIR/sweep.csv and, when `html`, DIR/sweep.html (a warning when
 // python3 or matplotlib is missing). The one code path of `sdsim sweep` and `sdsim merge`.
 // Returns an exit code: 1 when runs are missing (the csv is written from the others).

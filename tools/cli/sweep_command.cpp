@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "models/models.hpp"
+#include "sim/output/atomic_file.hpp"
 #include "sim/registry/registry.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/sweep.hpp"
@@ -110,52 +111,58 @@ std::size_t run_all(const std::vector<RunJob>& jobs, unsigned parallel, bool qui
   return failed;
 }
 
+// One shell-quoted word.
+std::string shell_quote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789_-./=:+,@%") == std::string::npos)
+    return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// --emit-jobs: one `sdsim run ...` line per run (absolute paths), for GNU parallel or a Slurm
+// job array; the runs are not started. `sdsim merge DIR` folds them afterwards.
+int emit_jobs(const std::string& file, const std::vector<RunJob>& jobs, const fs::path& dir,
+              bool quiet) {
+  const std::string exe = fs::read_symlink("/proc/self/exe").string();
+  std::ostringstream text;
+  for (const auto& job : jobs) {
+    text << shell_quote(exe);
+    for (const auto& a : job.args) text << ' ' << shell_quote(a);
+    text << '\n';
+  }
+  write_file_atomically(file, text.str());
+  if (!quiet)
+    std::cout << "wrote " << jobs.size() << " run commands to " << file << "; run them (e.g. "
+              << "parallel < " << file << "), then: sdsim merge " << dir.string() << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
-int sweep_main(const std::vector<std::string>& args) {
-  CommonOptions common;
-  std::vector<std::string> files, sets, varies;
-  std::optional<std::uint64_t> replications, jobs;
-  std::optional<std::string> out;
-  bool no_html = false;
-  ArgParser parser("sweep");
-  common.add_to(parser);
-  parser.repeated("--set", &sets);
-  parser.repeated("--vary", &varies);
-  parser.unsigned_value("--replications", &replications);
-  parser.value("--out", &out);
-  parser.unsigned_value("-j", &jobs);
-  parser.flag("--no-html", &no_html);
-  parser.positionals(&files, 1, 1, "a scenario FILE");
-  if (auto code = parser.parse(args)) return *code;
-  if (auto code = common.apply()) return *code;
-  if (replications && *replications == 0) return usage_error("--replications: must be >= 1");
-  if (jobs && *jobs == 0) return usage_error("-j: must be >= 1");
-  const auto overrides = parse_sets(sets);
-  if (!overrides) return kExitBadInput;
-
-  std::optional<std::vector<SweepAxis>> axes;
-  for (const auto& v : varies) {
+int run_sweep(const SweepRequest& req, fs::path* dir_out) {
+  std::vector<Override> overrides;
+  for (const auto& t : req.sets) {
     std::string error;
-    auto o = parse_override(v, "--vary", &error);
-    if (!o) return usage_error(error + ",v2,...");
-    if (!axes) axes.emplace();
-    axes->push_back({o->path, split_values(o->value)});
+    auto o = parse_override(t, "--set", &error);
+    if (!o) return usage_error(error);
+    overrides.push_back(*o);
   }
-  auto scenario = load_scenario(files[0], *overrides);
+  auto scenario = load_scenario(req.file, overrides);
   if (!scenario) return kExitBadInput;
-  const SweepPlan plan = make_plan(files[0], *scenario, sets, axes, replications);
+  const SweepPlan plan = make_plan(req.file, *scenario, req.sets, req.axes, req.replications);
 
   // Every point is checked here, so that a bad value stops the sweep before any run.
   Registry registry;
   register_models(registry);
   int bad = 0;
   for (const auto& p : plan.points) {
-    Diagnostics diag(files[0]);
+    Diagnostics diag(req.file);
     std::vector<Override> point = plan.overrides(p);
-    for (std::size_t a = 0; a < point.size(); ++a)
-      if (point[a].origin == "sweep" && axes) point[a].origin = "--vary";
-    if (!load_scenario_file(files[0], registry, diag, point)) {
+    for (auto& o : point)
+      if (o.origin == "sweep" && req.axes) o.origin = "--vary";
+    if (!load_scenario_file(req.file, registry, diag, point)) {
       std::cerr << diag.format();
       ++bad;
     }
@@ -166,7 +173,8 @@ int sweep_main(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
 
-  const fs::path dir = out ? fs::path(*out) : fs::path("out") / (scenario->name + "-sweep");
+  const fs::path dir = req.out ? fs::path(*req.out) : fs::path("out") / (scenario->name + "-sweep");
+  if (dir_out != nullptr) *dir_out = dir;
   std::error_code ec;
   fs::create_directories(dir / "runs", ec);
   if (ec) {
@@ -180,19 +188,59 @@ int sweep_main(const std::vector<std::string>& args) {
     for (std::uint64_t k = 0; k < plan.replications; ++k)
       run_jobs.push_back({SweepPlan::run_name(p, k), plan.run_args(p, k, abs_dir),
                           abs_dir / "runs" / SweepPlan::run_name(p, k)});
-  if (!common.quiet)
+  if (req.emit_jobs) {
+    for (const auto& job : run_jobs) fs::remove_all(job.dir, ec);  // no stale results
+    return emit_jobs(*req.emit_jobs, run_jobs, abs_dir, req.quiet);
+  }
+  if (!req.quiet)
     std::cout << "sweep of " << scenario->name << ": " << plan.points.size() << " point"
               << (plan.points.size() == 1 ? "" : "s") << " x " << plan.replications
               << " replication" << (plan.replications == 1 ? "" : "s") << " in " << dir.string()
               << "\n";
-  const std::size_t failed =
-      run_all(run_jobs, static_cast<unsigned>(jobs.value_or(1)), common.quiet);
-  const int merged = write_sweep_results(abs_dir, !no_html, common.quiet);
+  const std::size_t failed = run_all(run_jobs, req.jobs, req.quiet);
+  const int merged = write_sweep_results(abs_dir, req.html, req.quiet);
   if (failed > 0) {
     std::cerr << "sdsim: " << failed << " of " << run_jobs.size() << " runs failed\n";
     return kExitRunFailed;
   }
   return merged == 0 ? kExitOk : kExitRunFailed;
+}
+
+int sweep_main(const std::vector<std::string>& args) {
+  CommonOptions common;
+  std::vector<std::string> files, varies;
+  std::optional<std::uint64_t> jobs;
+  std::optional<std::string> emit;
+  bool no_html = false;
+  SweepRequest req;
+  ArgParser parser("sweep");
+  common.add_to(parser);
+  parser.repeated("--set", &req.sets);
+  parser.repeated("--vary", &varies);
+  parser.unsigned_value("--replications", &req.replications);
+  parser.value("--out", &req.out);
+  parser.unsigned_value("-j", &jobs);
+  parser.flag("--no-html", &no_html);
+  parser.value("--emit-jobs", &emit);
+  parser.positionals(&files, 1, 1, "a scenario FILE");
+  if (auto code = parser.parse(args)) return *code;
+  if (auto code = common.apply()) return *code;
+  if (req.replications && *req.replications == 0)
+    return usage_error("--replications: must be >= 1");
+  if (jobs && *jobs == 0) return usage_error("-j: must be >= 1");
+  for (const auto& v : varies) {
+    std::string error;
+    auto o = parse_override(v, "--vary", &error);
+    if (!o) return usage_error(error + ",V2,...");
+    if (!req.axes) req.axes.emplace();
+    req.axes->push_back({o->path, split_values(o->value)});
+  }
+  req.file = files[0];
+  req.jobs = static_cast<unsigned>(jobs.value_or(1));
+  req.html = !no_html;
+  req.quiet = common.quiet;
+  req.emit_jobs = emit;
+  return run_sweep(req);
 }
 
 }  // namespace sdsim::cli

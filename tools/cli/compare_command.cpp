@@ -1,0 +1,168 @@
+// `sdsim compare A B`: the paired difference B - A of each metric, with its 95% interval, over
+// replications that share their seeds (see docs/cli.md). A and B are sweep folders, or scenario
+// files that are first swept (their `sweep:` block, --replications R) into --out DIR/{A,B}.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "tools/cli/commands.hpp"
+#include "tools/cli/sweep.hpp"
+
+namespace sdsim::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// "p99_ms" -> ("p99", " ms"); "goodput_per_s" -> ("goodput", " /s").
+std::pair<std::string, std::string> display(const std::string& metric) {
+  auto ends = [&](const std::string& suffix) {
+    return metric.size() > suffix.size() &&
+           metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends("_ms")) return {metric.substr(0, metric.size() - 3), " ms"};
+  if (ends("_per_s")) return {metric.substr(0, metric.size() - 6), " /s"};
+  return {metric, ""};
+}
+
+// About three significant digits, fixed notation for ordinary magnitudes.
+std::string fmt(double v, bool sign) {
+  char buf[64];
+  const double a = std::fabs(v);
+  const char* f = a == 0 ? "%.0f" : a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3g";
+  std::string spec = sign && v != 0 ? std::string("%+") + (f + 1) : f;
+  std::snprintf(buf, sizeof buf, spec.c_str(), v);
+  return buf;
+}
+
+// A or B: a sweep folder as is; a scenario file is swept into `into` first.
+std::optional<fs::path> results_of(const std::string& arg, const fs::path& into,
+                                   std::optional<std::uint64_t> replications, unsigned jobs,
+                                   bool quiet, int* code) {
+  if (fs::is_directory(arg)) {
+    if (replications) std::cerr << "sdsim: compare: --replications is ignored for " << arg << "\n";
+    return fs::path(arg);
+  }
+  SweepRequest req;
+  req.file = arg;
+  req.replications = replications;
+  req.out = into.string();
+  req.jobs = jobs;
+  req.html = false;
+  req.quiet = quiet;
+  *code = run_sweep(req);
+  if (*code != kExitOk) return std::nullopt;
+  return into;
+}
+
+}  // namespace
+
+int compare_main(const std::vector<std::string>& args) {
+  CommonOptions common;
+  std::vector<std::string> ab, wanted;
+  std::optional<std::uint64_t> replications, jobs;
+  std::optional<std::string> out;
+  ArgParser parser("compare");
+  common.add_to(parser);
+  parser.repeated("--metric", &wanted);
+  parser.unsigned_value("--replications", &replications);
+  parser.unsigned_value("-j", &jobs);
+  parser.value("--out", &out);
+  parser.positionals(&ab, 2, 2, "two sweep folders or scenario files, A and B");
+  if (auto code = parser.parse(args)) return *code;
+  if (auto code = common.apply()) return *code;
+  if (replications && *replications == 0) return usage_error("--replications: must be >= 1");
+  if (jobs && *jobs == 0) return usage_error("-j: must be >= 1");
+  const fs::path base = out ? fs::path(*out) : fs::path("out") / "compare";
+  const unsigned j = static_cast<unsigned>(jobs.value_or(1));
+  int code = kExitOk;
+  const auto dir_a = results_of(ab[0], base / "A", replications, j, common.quiet, &code);
+  if (!dir_a) return code;
+  const auto dir_b = results_of(ab[1], base / "B", replications, j, common.quiet, &code);
+  if (!dir_b) return code;
+  const auto a = read_results(*dir_a);
+  const auto b = read_results(*dir_b);
+  if (!a || !b) return kExitBadInput;
+
+  if (a->plan.points.size() != b->plan.points.size()) {
+    std::cerr << "sdsim: compare: A has " << a->plan.points.size() << " points and B "
+              << b->plan.points.size() << "; points are paired by position, so both need the "
+              << "same grid\n";
+    return kExitBadInput;
+  }
+  const std::size_t pairs = std::min(a->plan.seeds.size(), b->plan.seeds.size());
+  for (std::size_t k = 0; k < pairs; ++k) {
+    if (a->plan.seeds[k] != b->plan.seeds[k]) {
+      std::cerr << "sdsim: compare: replication " << k << " of A ran with seed " << a->plan.seeds[k]
+                << " and of B with " << b->plan.seeds[k]
+                << ": the runs cannot be paired (give both scenarios the same `seed`)\n";
+      return kExitBadInput;
+    }
+  }
+  // Metrics of both, in A's order, filtered by --metric ("p99" or "p99_ms").
+  std::vector<std::pair<std::size_t, std::size_t>> metrics;  // (index in A, index in B)
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < a->metrics.size(); ++i)
+    for (std::size_t k = 0; k < b->metrics.size(); ++k)
+      if (a->metrics[i].name == b->metrics[k].name) {
+        metrics.emplace_back(i, k);
+        names.push_back(a->metrics[i].name);
+      }
+  if (!wanted.empty()) {
+    std::vector<std::pair<std::size_t, std::size_t>> chosen;
+    for (const auto& w : wanted) {
+      bool found = false;
+      for (std::size_t m = 0; m < names.size(); ++m)
+        if (names[m] == w || display(names[m]).first == w) {
+          chosen.push_back(metrics[m]);
+          found = true;
+        }
+      if (!found) {
+        std::string list;
+        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+        return usage_error("--metric: no metric '" + w + "' (metrics: " + list + ")");
+      }
+    }
+    metrics = chosen;
+  }
+
+  std::cout << "A: " << dir_a->string() << " (" << a->plan.scenario_name
+            << ")\nB: " << dir_b->string() << " (" << b->plan.scenario_name << ")\n"
+            << "paired by replication (same seeds); 95% intervals, Student t\n";
+  for (std::size_t p = 0; p < a->plan.points.size(); ++p) {
+    std::string where;
+    for (std::size_t x = 0; x < a->plan.axes.size(); ++x)
+      where +=
+          (where.empty() ? "" : ", ") + a->plan.axes[x].path + "=" + a->plan.points[p].values[x];
+    if (a->plan.points.size() > 1 || !where.empty())
+      std::cout << a->plan.points[p].id << (where.empty() ? "" : " (A: " + where + ")") << "\n";
+    for (const auto& [ia, ib] : metrics) {
+      const auto& va = a->values[p][ia];
+      const auto& vb = b->values[p][ib];
+      std::vector<double> d;
+      for (std::size_t k = 0; k < std::min(va.size(), vb.size()); ++k)
+        if (va[k] && vb[k]) d.push_back(*vb[k] - *va[k]);
+      const auto [label, unit] = display(a->metrics[ia].name);
+      const Interval i = mean_interval(d);
+      std::cout << "  B - A: " << label << " ";
+      if (i.n == 0) {
+        std::cout << "no pairs\n";
+        continue;
+      }
+      std::cout << fmt(i.mean, true) << unit;
+      if (i.low) {
+        std::cout << " +/- " << fmt(i.half_width(), false) << unit << " (n=" << i.n << " pairs"
+                  << (*i.low > 0    ? "; B higher"
+                      : *i.high < 0 ? "; B lower"
+                                    : "")
+                  << ")\n";
+      } else {
+        std::cout << " (n=1 pair: no interval)\n";
+      }
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace sdsim::cli
