@@ -55,6 +55,11 @@ class Calendar {
   static constexpr std::uint64_t kStallEvents = 20'000'000;
   void on_stall(std::function<void(Seconds)> handler) { on_stall_ = std::move(handler); }
 
+  // Called after every kProgressEvents-th event (a counter test per event; no SimGrid event
+  // of its own, so it cannot change the run): for a progress display polling the wall clock.
+  static constexpr std::uint64_t kProgressEvents = 4096;
+  void on_progress(std::function<void()> handler) { on_progress_ = std::move(handler); }
+
   // Sets now() to SimGrid's clock. The engine calls it before running model code from a
   // SimGrid callback that is not a calendar event (an exec's completion).
   void sync_to_engine_clock();
@@ -88,6 +93,7 @@ class Calendar {
   Seconds timer_date_ = -1;
   bool firing_ = false;
   std::function<void(Seconds)> on_stall_;
+  std::function<void()> on_progress_;
 };
 
 }  // namespace sdsim

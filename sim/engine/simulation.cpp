@@ -100,6 +100,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   Network network(calendar, messages, scenario.network);
   Cpu cpu(calendar);
   MetricsHub metrics(calendar, scenario.warmup, scenario.window, options.timeseries);
+  metrics.enable_batch_means(scenario.duration);
   metrics.set_request_log(options.request_log);
   metrics.set_slo(scenario.slo);
   RunControl control(calendar, metrics, cpu, network, scenario.duration, scenario.requests,
@@ -131,6 +132,11 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
     logger("sim")->error("simulated time does not advance at t={}s", t);
     control.end_run(true);
   });
+  if (options.progress)
+    calendar.on_progress([&] {
+      options.progress(RunProgress{calendar.now(), scenario.duration, control.issued(),
+                                   scenario.requests, metrics.ended_total(), control.issuing()});
+    });
   metrics.start();
   control.start();
   faults.start();

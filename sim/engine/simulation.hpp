@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -13,11 +14,24 @@
 
 namespace sdsim {
 
+// Where a run stands, for a progress display (RunOptions::progress).
+struct RunProgress {
+  Seconds now = 0;                        // simulated time
+  std::optional<Seconds> duration;        // the scenario's, if it has one
+  std::uint64_t issued = 0;               // requests issued so far
+  std::optional<std::uint64_t> requests;  // the scenario's request limit, if it has one
+  std::uint64_t ended = 0;                // requests ended so far (counted or not)
+  bool issuing = true;                    // false: draining
+};
+
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
   std::uint64_t replication = 0;
   std::ostream* timeseries = nullptr;   // CSV sink for the time series; may be null
   std::ostream* request_log = nullptr;  // per-request CSV log (validation, debugging); may be null
+  // Called every Calendar::kProgressEvents events (no event of its own: it cannot change
+  // the run). May be empty.
+  std::function<void(const RunProgress&)> progress;
 };
 
 struct RunResult {

@@ -8,6 +8,7 @@
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/summary_table.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/progress.hpp"
 
 namespace sdsim::cli {
 
@@ -66,7 +67,14 @@ int run_main(const std::vector<std::string>& args) {
     request_log.emplace(*a.request_log);
     options.request_log = &request_log->stream();
   }
+  // A progress line on stderr, only for a terminal and without --quiet.
+  std::optional<ProgressMeter> progress;
+  if (!a.common.quiet && ProgressMeter::is_terminal(stderr)) {
+    progress.emplace(stderr);
+    options.progress = [&progress](const RunProgress& p) { progress->update(p); };
+  }
   RunResult result = run_simulation(*scenario, options);
+  if (progress) progress->clear();
 
   timeseries.commit();
   if (request_log) request_log->commit();
@@ -85,6 +93,12 @@ int run_main(const std::vector<std::string>& args) {
         "\nwrote %s/{summary.json,timeseries.csv,perf.json}; %.3g requests in %.3g s wall (%.3g "
         "req/s)\n",
         dir.string().c_str(), static_cast<double>(result.issued), result.wall_seconds, rate);
+  }
+  // The confidence-interval warning also goes to stderr (even with --quiet): a reader of the
+  // intervals alone should not miss it.
+  for (const auto& w : result.summary["warnings"]) {
+    const std::string text = w.get<std::string>();
+    if (text.rfind("latency.ok.ci95:", 0) == 0) std::cerr << "sdsim: warning: " << text << "\n";
   }
   if (result.stalled) {
     std::cerr << "sdsim: the run was stopped: simulated time did not advance (see the warning "
