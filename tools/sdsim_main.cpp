@@ -15,7 +15,7 @@ using sdsim::cli::Command;
 
 const Command kCommands[] = {
     {"run", R"(  sdsim run FILE [--seed N] [--out DIR] [--quiet] [--check-slo] [--log LEVEL]
-                [--request-log FILE]
+                [--request-log FILE] [--trace N [--trace-out FILE]]
       Runs the scenario; writes DIR/summary.json, DIR/timeseries.csv and DIR/perf.json
       (default DIR: out/<scenario name>) and prints a summary table.
         --seed N      use seed N instead of the scenario's `seed`
@@ -24,6 +24,10 @@ const Command kCommands[] = {
         --request-log FILE
                       one CSV line per request (client, id, issue and end time as exact
                       hex floats, outcome): for validation and debugging; large
+        --trace N     trace one request in N (by request id) as Chrome trace-event JSON,
+                      for Perfetto (ui.perfetto.dev) or chrome://tracing
+        --trace-out FILE
+                      where to write the trace (default DIR/trace.json)
 )",
      sdsim::cli::run_main},
     {"validate", R"(  sdsim validate FILE

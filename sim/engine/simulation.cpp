@@ -105,8 +105,10 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   metrics.set_slo(scenario.slo);
   RunControl control(calendar, metrics, cpu, network, scenario.duration, scenario.requests,
                      [&scenario](Seconds issue_time) { return scenario.drain_limit(issue_time); });
-  SimContext ctx{calendar, network, cpu,      platform, messages,
-                 metrics,  control, scenario, seed,     options.replication};
+  SimContext ctx{calendar,      network, cpu,      platform, messages,
+                 metrics,       control, scenario, seed,     options.replication,
+                 options.tracer};
+  network.set_tracer(options.tracer);
   FaultInjector faults(scenario, calendar, network, metrics, seed, options.replication);
   FaultInjector::prepare_platform(scenario, platform);
 

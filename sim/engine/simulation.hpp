@@ -14,6 +14,8 @@
 
 namespace sdsim {
 
+class Tracer;
+
 // Where a run stands, for a progress display (RunOptions::progress).
 struct RunProgress {
   Seconds now = 0;                        // simulated time
@@ -32,6 +34,8 @@ struct RunOptions {
   // Called every Calendar::kProgressEvents events (no event of its own: it cannot change
   // the run). May be empty.
   std::function<void(const RunProgress&)> progress;
+  // Receives the spans of sampled requests (sim/metrics/tracer.hpp); may be null.
+  Tracer* tracer = nullptr;
 };
 
 struct RunResult {

@@ -4,12 +4,16 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/support/sim_harness.hpp"
 
@@ -197,6 +201,107 @@ components:
     in_summary |= w.get<std::string>().find("batches are correlated") != std::string::npos;
   EXPECT_TRUE(in_summary) << j["warnings"].dump();
   EXPECT_GT(j["system"]["latency"]["ok"]["ci95"]["lag1_autocorrelation"].get<double>(), 0.3);
+}
+
+// Two tiers behind a load balancer, with timeouts and retries; 40 requests, all traced.
+const char* kTwoTier = R"(name: two-tier
+seed: 3
+requests: 40
+clients:
+  - name: users
+    target: lb
+    arrival: {poisson: 200/s}
+    timeout: 30ms
+    retry: {max_retries: 2, backoff: {exponential: 5ms}}
+components:
+  - {name: lb, kind: load_balancer, policy: round_robin, backends: api}
+  - {name: api, kind: service, replicas: 2, workers: 2, service_time: exp(8ms), calls: [{to: db}]}
+  - {name: db, kind: service, workers: 1, service_time: exp(4ms)}
+)";
+
+TEST(Trace, SpansNestTracksAreNamedAndResultsUnchanged) {
+  Scratch dir;
+  dir.file("two.yaml", kTwoTier);
+  const Shell traced = sh(dir.path(), kCli + " run -q two.yaml --out t --trace 1");
+  ASSERT_EQ(traced.exit_code, 0) << traced.err;
+  const Shell plain = sh(dir.path(), kCli + " run -q two.yaml --out p");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(read_all(dir.path() / "t/summary.json"), read_all(dir.path() / "p/summary.json"));
+  EXPECT_EQ(read_all(dir.path() / "t/timeseries.csv"), read_all(dir.path() / "p/timeseries.csv"));
+
+  const auto trace = nlohmann::json::parse(read_all(dir.path() / "t/trace.json"));
+  std::map<int, std::string> process;
+  std::set<std::pair<int, int>> named_threads;
+  struct Span {
+    std::string name, cat;
+    int pid, tid;
+    double from, to;
+  };
+  std::map<std::string, std::vector<Span>> by_request;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] == "M" && e["name"] == "process_name")
+      process[e["pid"]] = e["args"]["name"];
+    else if (e["ph"] == "M" && e["name"] == "thread_name")
+      named_threads.insert({e["pid"].get<int>(), e["tid"].get<int>()});
+    else if (e["ph"] == "X") {
+      const double ts = e["ts"];
+      by_request[e["args"]["request"]].push_back(
+          {e["name"], e["cat"], e["pid"], e["tid"], ts, ts + e["dur"].get<double>()});
+    }
+  }
+  for (const std::string name : {"users", "lb", "api", "db", "network"}) {
+    bool found = false;
+    for (const auto& [pid, n] : process) found |= n == name;
+    EXPECT_TRUE(found) << "no track for " << name;
+  }
+  ASSERT_EQ(by_request.size(), 40u) << "every request traced with --trace 1";
+  int service_spans = 0, retried = 0;
+  for (const auto& [request, spans] : by_request) {
+    std::vector<const Span*> attempts;
+    const Span* whole = nullptr;
+    for (const Span& s : spans) {
+      EXPECT_TRUE(named_threads.count({s.pid, s.tid})) << "unnamed track of " << s.name;
+      EXPECT_LE(s.from, s.to);
+      if (s.cat == "attempt") attempts.push_back(&s);
+      if (s.cat == "request") whole = &s;
+    }
+    ASSERT_NE(whole, nullptr) << request << ": no client span";
+    ASSERT_FALSE(attempts.empty()) << request << ": no attempt span";
+    retried += attempts.size() > 1;
+    for (const Span* a : attempts) {
+      EXPECT_EQ(process[a->pid], "users");
+      EXPECT_GE(a->from, whole->from - 1e-3);
+      EXPECT_LE(a->to, whole->to + 1e-3);
+    }
+    // Each service span (api or db) lies within one of the request's attempts, unless the
+    // attempt timed out before the work ended (the server works on; no cancellation here).
+    for (const Span& s : spans) {
+      if (s.cat != "service" && s.cat != "queue") continue;
+      ++service_spans;
+      bool inside = false;
+      for (const Span* a : attempts)
+        inside |=
+            s.from >= a->from - 1e-3 && (s.to <= a->to + 1e-3 || a->name == "attempt (timed out)");
+      EXPECT_TRUE(inside) << request << ": " << s.name << " on " << process[s.pid]
+                          << " outside every attempt";
+    }
+  }
+  EXPECT_GE(service_spans, 80) << "an api and a db service span per request at least";
+  std::printf("40 requests traced: %d queue and service spans, %d with retries\n", service_spans,
+              retried);
+}
+
+TEST(Trace, SamplesOneInNByRequestId) {
+  Scratch dir;
+  dir.file("two.yaml", kTwoTier);
+  const Shell r = sh(dir.path(), kCli + " run -q two.yaml --out t --trace 10 --trace-out x.json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto trace = nlohmann::json::parse(read_all(dir.path() / "x.json"));
+  std::set<std::string> requests;
+  for (const auto& e : trace["traceEvents"])
+    if (e["ph"] == "X") requests.insert(e["args"]["request"].get<std::string>());
+  EXPECT_EQ(requests, (std::set<std::string>{"users#0", "users#10", "users#20", "users#30"}));
+  EXPECT_FALSE(fs::exists(dir.path() / "t/trace.json"));
 }
 
 }  // namespace

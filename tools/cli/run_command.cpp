@@ -5,6 +5,7 @@
 
 #include "sim/engine/simulation.hpp"
 #include "sim/metrics/slo.hpp"
+#include "sim/metrics/tracer.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/summary_table.hpp"
 #include "tools/cli/commands.hpp"
@@ -21,6 +22,8 @@ struct RunArgs {
   std::optional<std::string> out;
   bool check_slo = false;
   std::optional<std::string> request_log;
+  std::optional<std::uint64_t> trace;
+  std::optional<std::string> trace_out;
 };
 
 std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& a) {
@@ -31,9 +34,13 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   parser.value("--out", &a.out);
   parser.flag("--check-slo", &a.check_slo);
   parser.value("--request-log", &a.request_log);
+  parser.unsigned_value("--trace", &a.trace);
+  parser.value("--trace-out", &a.trace_out);
   parser.positionals(&files, 1, 1, "a scenario FILE");
   if (auto code = parser.parse(args)) return code;
   a.file = files[0];
+  if (a.trace && *a.trace == 0) return usage_error("--trace N: N must be at least 1");
+  if (a.trace_out && !a.trace) return usage_error("--trace-out needs --trace N");
   return a.common.apply();
 }
 
@@ -73,6 +80,11 @@ int run_main(const std::vector<std::string>& args) {
     progress.emplace(stderr);
     options.progress = [&progress](const RunProgress& p) { progress->update(p); };
   }
+  std::optional<Tracer> tracer;
+  if (a.trace) {
+    tracer.emplace(*a.trace);
+    options.tracer = &*tracer;
+  }
   RunResult result = run_simulation(*scenario, options);
   if (progress) progress->clear();
 
@@ -87,6 +99,18 @@ int run_main(const std::vector<std::string>& args) {
       {"requests_issued", result.issued},
       {"requests_per_wall_s", rate}};
   write_file_atomically((dir / "perf.json").string(), perf.dump(2) + "\n");
+  if (tracer) {
+    const std::string file = a.trace_out ? *a.trace_out : (dir / "trace.json").string();
+    AtomicFile trace_file(file);
+    tracer->write(trace_file.stream());
+    trace_file.commit();
+    if (tracer->dropped() > 0)
+      std::cerr << "sdsim: warning: the trace keeps its first " << Tracer::kMaxSpans << " spans; "
+                << tracer->dropped() << " more were dropped (use a larger --trace N)\n";
+    if (!a.common.quiet)
+      std::printf("wrote %s: %zu requests traced (1 in %llu), %zu spans\n", file.c_str(),
+                  tracer->requests(), static_cast<unsigned long long>(*a.trace), tracer->spans());
+  }
   if (!a.common.quiet) {
     std::cout << format_summary_table(result.summary);
     std::printf(
