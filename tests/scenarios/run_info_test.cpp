@@ -74,10 +74,11 @@ Shell sh(const fs::path& dir, const std::string& command) {
 
 const std::string kCli = SDSIM_CLI;
 
-// M/M/1, lambda = 2000/s, E[S] = 0.4 ms: ~1 s of wall time or more (progress shows after 1 s).
+// M/M/1, lambda = 1000/s, E[S] = 0.4 ms, 200 s: well under a second of wall time, so the
+// test sets SDSIM_PROGRESS_AFTER=0 (the line otherwise waits for the first second).
 const char* kLongRun = R"(name: long
 seed: 1
-duration: 800s
+duration: 200s
 warmup: 10s
 window: 10s
 clients:
@@ -91,16 +92,17 @@ TEST(Progress, ShownOnATerminalAndClearedWithSameResults) {
   Scratch dir;
   const fs::path file = dir.file("long.yaml", kLongRun);
   // script(1) runs the command on a pseudo-terminal: stderr is a tty there.
-  const Shell tty =
-      sh(dir.path(), "script -qec \"" + kCli + " run long.yaml --out tty\" /dev/null");
+  const Shell tty = sh(dir.path(), "SDSIM_PROGRESS_AFTER=0 script -qec \"" + kCli +
+                                       " run long.yaml --out tty\" /dev/null");
   ASSERT_EQ(tty.exit_code, 0) << tty.out << tty.err;
-  EXPECT_NE(tty.out.find("s of 800 s simulated"), std::string::npos) << tty.out;
+  EXPECT_NE(tty.out.find("s of 200 s simulated"), std::string::npos) << tty.out;
   EXPECT_NE(tty.out.find("requests done"), std::string::npos) << tty.out;
   EXPECT_NE(tty.out.find("left"), std::string::npos) << tty.out;
   // Cleared: the last progress line is overwritten by blanks and a carriage return.
   EXPECT_NE(tty.out.find("   \r"), std::string::npos);
 
-  const Shell plain = sh(dir.path(), kCli + " run long.yaml --out plain");
+  const Shell plain =
+      sh(dir.path(), "SDSIM_PROGRESS_AFTER=0 " + kCli + " run long.yaml --out plain");
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_EQ(plain.err, "") << "nothing on stderr when it is not a terminal";
   EXPECT_EQ(plain.out.find("simulated ("), std::string::npos);
@@ -110,8 +112,8 @@ TEST(Progress, ShownOnATerminalAndClearedWithSameResults) {
   EXPECT_EQ(read_all(dir.path() / "tty/timeseries.csv"),
             read_all(dir.path() / "plain/timeseries.csv"));
 
-  const Shell quiet =
-      sh(dir.path(), "script -qec \"" + kCli + " run -q long.yaml --out q\" /dev/null");
+  const Shell quiet = sh(dir.path(), "SDSIM_PROGRESS_AFTER=0 script -qec \"" + kCli +
+                                         " run -q long.yaml --out q\" /dev/null");
   ASSERT_EQ(quiet.exit_code, 0);
   EXPECT_EQ(quiet.out, "") << "--quiet: no progress either";
 }

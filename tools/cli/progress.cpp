@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace sdsim::cli {
 
@@ -22,8 +23,13 @@ std::string human_seconds(double s) {
 
 }  // namespace
 
-ProgressMeter::ProgressMeter(std::FILE* out)
-    : out_(out), start_(std::chrono::steady_clock::now()) {}
+ProgressMeter::ProgressMeter(std::FILE* out) : out_(out), start_(std::chrono::steady_clock::now()) {
+  if (const char* after = std::getenv("SDSIM_PROGRESS_AFTER")) {
+    char* end = nullptr;
+    const double v = std::strtod(after, &end);
+    if (end != after && v >= 0) first_after_ = v;
+  }
+}
 
 bool ProgressMeter::is_terminal(std::FILE* out) { return ::isatty(::fileno(out)) == 1; }
 
@@ -58,7 +64,7 @@ std::string ProgressMeter::format(const RunProgress& p, double wall_s) {
 void ProgressMeter::update(const RunProgress& p) {
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  if (wall < kFirstAfterSeconds) return;
+  if (wall < first_after_) return;
   if (last_ >= 0 && wall - last_ < kRefreshSeconds) return;
   last_ = wall;
   std::string line = format(p, wall);

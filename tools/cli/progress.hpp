@@ -15,7 +15,9 @@ namespace sdsim::cli {
 
 class ProgressMeter {
  public:
-  static constexpr double kFirstAfterSeconds = 1.0;  // short runs print nothing
+  // Short runs print nothing. The environment variable SDSIM_PROGRESS_AFTER (seconds)
+  // overrides it (tests use 0).
+  static constexpr double kFirstAfterSeconds = 1.0;
   static constexpr double kRefreshSeconds = 0.25;
 
   explicit ProgressMeter(std::FILE* out);
@@ -34,6 +36,7 @@ class ProgressMeter {
  private:
   std::FILE* out_;
   std::chrono::steady_clock::time_point start_;
+  double first_after_ = kFirstAfterSeconds;
   double last_ = -1;  // wall seconds of the last line shown (< 0: none yet)
   std::size_t width_ = 0;
 };
