@@ -17,7 +17,7 @@ using sdsim::cli::Command;
 const Command kCommands[] = {
     {"run", R"(  sdsim run FILE [--set PATH=VALUE]... [--seed N] [--out DIR] [--quiet] [--check-slo]
                 [--log LEVEL] [--request-log FILE] [--no-report] [--max-events N]
-                [--max-inflight N]
+                [--max-inflight N] [--trace N [--trace-out FILE]]
       Runs the scenario; writes DIR/summary.json, DIR/timeseries.csv, DIR/latency_hist.csv,
       DIR/perf.json and DIR/report.html (default DIR: out/<scenario name>) and prints a
       summary table.
@@ -39,6 +39,10 @@ const Command kCommands[] = {
                       or calls held anywhere (default 10^6, about 0.3 GB; 0: no limit)
       A run stopped by these limits, SIGINT or SIGTERM writes its results, marked
       "partial": true (open requests count as unfinished). A second SIGINT quits at once.
+        --trace N     trace one request in N (by request id) as Chrome trace-event JSON,
+                      for Perfetto (ui.perfetto.dev) or chrome://tracing
+        --trace-out FILE
+                      where to write the trace (default DIR/trace.json)
 )",
      sdsim::cli::run_main},
     {"report", R"(  sdsim report DIR

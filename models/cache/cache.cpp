@@ -242,6 +242,7 @@ std::uint32_t CacheReplica::call_downstream(CallKind kind, const Message* parent
   const Seconds now = ctx.calendar.now();
   Message* m = ctx.messages.make();
   m->request_id = parent != nullptr ? parent->request_id : 0;
+  m->trace = parent != nullptr ? parent->trace : 0;
   m->issued_at = parent != nullptr ? parent->issued_at : now;
   m->klass = parent != nullptr ? parent->klass : 0;
   m->key = key;

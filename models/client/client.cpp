@@ -7,6 +7,7 @@
 #include "sim/config/scenario.hpp"
 #include "sim/engine/platform.hpp"
 #include "sim/metrics/metrics_hub.hpp"
+#include "sim/metrics/tracer.hpp"
 
 namespace sdsim {
 
@@ -164,6 +165,7 @@ void Client::issue(std::int32_t user) {
         static_cast<std::ptrdiff_t>(class_cdf_.size()) - 1));
   }
   e.value = {next_id_++, now, user, klass};
+  if (ctx_.tracer != nullptr) e.value.trace = ctx_.tracer->begin_request(config_.name, e.value.id);
   scope_.request_issued(now);
   scope_.attempt_sent(now, now);
   if (klass >= 0) {
@@ -250,6 +252,8 @@ void Client::send_attempt(std::uint32_t slot) {
   const std::size_t r = target_->pick_replica(*m, replicas_);
   e.value.replica = static_cast<std::uint32_t>(r);
   m->request_id = o.id;
+  m->trace = o.trace;
+  e.value.sent_at = now;
   m->caller = this;
   m->reply_route = back_[r];
   m->caller_slot = slot;
@@ -311,6 +315,7 @@ void Client::attempt_failed(std::uint32_t slot, Outcome outcome, Seconds retry_a
     if (retryable && o.attempt < static_cast<std::uint32_t>(p.max_retries) && budget_ok) {
       if (p.budget) budget_tokens_ -= 1;
       o.backing_off = true;
+      o.backoff_from = ctx_.calendar.now();
       const Seconds wait = std::max(backoff(o), retry_after);
       ctx_.calendar.at(ctx_.calendar.now() + wait, this, kRetry, pack_slot(slot, open_[slot].gen));
       return;
@@ -322,6 +327,10 @@ void Client::attempt_failed(std::uint32_t slot, Outcome outcome, Seconds retry_a
 void Client::end(std::uint32_t slot, Outcome outcome) {
   const Open o = open_[slot].value;
   const bool counted = ctx_.metrics.clock().contains(o.issued_at);
+  if (o.trace != 0)  // its attempts and backoffs nest in it
+    ctx_.tracer->span(o.trace, config_.name, 0,
+                      outcome == Outcome::kOk ? "request" : "request (failed)", "request",
+                      o.issued_at, ctx_.calendar.now());
   scope_.request_ended(ctx_.calendar.now(), o.issued_at, outcome, o.id);
   if (o.klass >= 0)
     class_scopes_[o.klass]->request_ended(ctx_.calendar.now(), o.issued_at, outcome);
@@ -371,6 +380,9 @@ void Client::on_event(std::uint32_t tag, void* data) {
       if (!open_.is_current(slot, unpack_gen(data))) return;  // ended (drain) meanwhile
       Open& o = open_[slot].value;
       o.backing_off = false;
+      if (o.trace != 0)
+        ctx_.tracer->span(o.trace, config_.name, 0, "retry backoff", "backoff", o.backoff_from,
+                          ctx_.calendar.now(), o.attempt + 1);
       ++o.attempt;
       scope_.attempt_sent(ctx_.calendar.now(), o.issued_at);
       if (o.klass >= 0) class_scopes_[o.klass]->attempt_sent(ctx_.calendar.now(), o.issued_at);
@@ -393,6 +405,9 @@ void Client::expire_deadlines() {
     }
     if (d.at > now) break;
     deadlines_.pop_front();
+    if (const Open& t = open_[d.slot].value; t.trace != 0)
+      ctx_.tracer->span(t.trace, config_.name, 0, "attempt (timed out)", "attempt", t.sent_at, now,
+                        t.attempt);
     breaker_record(false);
     if (config_.cancel) {  // tell the callee it may drop the attempt if it has not started
       const Open& o = open_[d.slot].value;
@@ -425,6 +440,10 @@ void Client::on_reply(Message& m) {
   const bool this_attempt =
       current && open_[slot].value.attempt == m.caller_tag && !open_[slot].value.backing_off;
   const Seconds retry_after = m.retry_after;
+  if (this_attempt && m.trace != 0)
+    ctx_.tracer->span(m.trace, config_.name, 0,
+                      status == Status::kOk ? "attempt" : "attempt (failed)", "attempt", m.sent_at,
+                      now, m.caller_tag);
   ctx_.messages.release(&m);
   // The client gave up on this attempt already: counted in throughput only.
   if (!this_attempt) return;

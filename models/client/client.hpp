@@ -42,6 +42,9 @@ class Client final : public Component, public Node, public Drainable {
     std::uint32_t replica = 0;  // of the target, where that attempt went
     bool backing_off = false;   // waiting to retry
     Seconds last_wait = 0;      // the last backoff (decorrelated jitter)
+    std::uint32_t trace = 0;    // its trace number (0: not traced; Tracer)
+    Seconds sent_at = 0;        // of the attempt in flight (traces)
+    Seconds backoff_from = 0;   // when its backoff began (traces)
   };
   enum Tag : std::uint32_t {
     kArrival = kFirstModelTag,

@@ -317,6 +317,7 @@ void DatabaseReplica::send_peer(std::size_t peer, std::uint32_t slot, Op op, std
   const Message& parent = *jobs_[slot].value.message;
   Message* m = ctx.messages.make();
   m->request_id = parent.request_id;
+  m->trace = parent.trace;
   m->caller = this;
   m->reply_route = from_peer_[peer];
   m->caller_slot = ack ? slot : kNoAck;

@@ -6,6 +6,7 @@
 #include "sim/engine/calendar.hpp"
 #include "sim/engine/platform.hpp"
 #include "sim/metrics/metrics_hub.hpp"
+#include "sim/metrics/tracer.hpp"
 
 namespace sdsim {
 
@@ -282,6 +283,9 @@ void LoadBalancerReplica::on_event(std::uint32_t tag, void* data) {
     p.parent->status = Status::kError;  // 504
     p.parent->cache = CacheResult::kNone;
     p.parent->held_for = now - p.arrived_at;
+    if (p.parent->trace != 0)
+      lb_.ctx_.tracer->span(p.parent->trace, lb_.name(), index_, "forward (timed out)", "residence",
+                            p.arrived_at, now);
     p.parent->reply_route->send_reply(*p.parent, 0);
     return;
   }
@@ -314,6 +318,7 @@ void LoadBalancerReplica::forward(Message& parent, Seconds arrived_at) {
   pending_[slot].value = {&parent, arrived_at, static_cast<std::uint32_t>(i)};
   Message* child = ctx.messages.make();
   child->request_id = parent.request_id;
+  child->trace = parent.trace;
   child->caller = this;
   child->reply_route = back_[i];
   child->caller_slot = slot;
@@ -359,6 +364,9 @@ void LoadBalancerReplica::on_reply(Message& child) {
   p.parent->stale = stale;
   p.parent->retry_after = retry_after;
   p.parent->held_for = now - p.arrived_at;
+  if (p.parent->trace != 0)  // the forwarded call nests in it
+    lb_.ctx_.tracer->span(p.parent->trace, lb_.name(), index_, "forward", "residence", p.arrived_at,
+                          now);
   p.parent->reply_route->send_reply(*p.parent, p.parent->response_bytes);
 }
 

@@ -11,6 +11,7 @@
 #include "sim/engine/network.hpp"
 #include "sim/engine/platform.hpp"
 #include "sim/metrics/metrics_hub.hpp"
+#include "sim/metrics/tracer.hpp"
 
 namespace sdsim {
 
@@ -205,6 +206,9 @@ void ServiceReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
   j.plan = s.class_plan_[klass];
   j.holds_worker = true;
   j.working = true;
+  j.started = now;
+  if (m->trace != 0 && now > arrived_at)
+    s.ctx_.tracer->span(m->trace, s.name(), index_, "queue wait", "queue", arrived_at, now);
   void* data = pack_slot(slot, jobs_[slot].gen);
   if (s.mode_ == ServiceConfig::Mode::kDelay) {
     if (s.cpu_tracked_) s.stats_.cpu_busy(now, 1);
@@ -247,6 +251,8 @@ void ServiceReplica::work_done(std::uint32_t slot) {
   Job& j = jobs_[slot].value;
   j.working = false;
   s.stats_.work_done(now, j.arrived_at, j.service);
+  if (j.message->trace != 0)
+    s.ctx_.tracer->span(j.message->trace, s.name(), index_, "service", "service", j.started, now);
   if (j.plan->plan == nullptr) {
     finish(slot, Status::kOk);
     return;
@@ -378,6 +384,7 @@ void ServiceReplica::make_call(std::uint32_t slot, const CallStep& st, int targe
   last_call_ = c;
   Message* m = ctx.messages.make();
   m->request_id = parent.request_id;
+  m->trace = parent.trace;
   m->caller = this;
   m->reply_route = d.back[replica];
   m->caller_slot = c;
@@ -533,6 +540,8 @@ void ServiceReplica::finish(std::uint32_t slot, Status status) {
     s.stats_.downstream_done(j.arrived_at, now - j.calls_started, j.network);
   s.stats_.departed(now, j.arrived_at);
   Message& m = *j.message;
+  if (m.trace != 0)  // the whole stay: queue wait, service and downstream calls nest in it
+    s.ctx_.tracer->span(m.trace, s.name(), index_, "handle", "residence", j.arrived_at, now);
   m.status = status;
   m.cache = CacheResult::kNone;
   m.held_for = now - j.arrived_at;

@@ -68,6 +68,7 @@ class ServiceReplica final : public Node {
     Message* message = nullptr;
     Seconds arrived_at = 0;
     Seconds service = 0;
+    Seconds started = 0;  // its own work began (traces)
     const PlanRuntime* plan = nullptr;
     std::uint32_t step = 0;
     std::uint32_t calls = 0;   // calls made by the current step

@@ -71,6 +71,7 @@ void Calendar::on_timer(Seconds date) {
     ++fired_;
     e.target->fire(e.tag, e.data);
     if (++batch == kStallEvents && on_stall_) on_stall_(now_);
+    if (fired_ % kProgressEvents == 0 && on_progress_) on_progress_();
   }
   firing_ = false;
   if ((fired_ >= event_limit_ || stop_requested() != 0) && on_guard_) on_guard_();

@@ -61,6 +61,10 @@ class Calendar {
   // (RunControl::stop). The round finishes first, so a run may pass the limit by the events of
   // one date. Cost: a compare and a relaxed atomic load per round.
   void set_guard(std::uint64_t event_limit, std::function<void()> handler);
+  // Called after every kProgressEvents-th event (a counter test per event; no SimGrid event
+  // of its own, so it cannot change the run): for a progress display polling the wall clock.
+  static constexpr std::uint64_t kProgressEvents = 4096;
+  void on_progress(std::function<void()> handler) { on_progress_ = std::move(handler); }
 
   // Sets now() to SimGrid's clock. The engine calls it before running model code from a
   // SimGrid callback that is not a calendar event (an exec's completion).
@@ -97,6 +101,7 @@ class Calendar {
   std::function<void(Seconds)> on_stall_;
   std::uint64_t event_limit_ = UINT64_MAX;
   std::function<void()> on_guard_;
+  std::function<void()> on_progress_;
 };
 
 }  // namespace sdsim

@@ -50,11 +50,16 @@ struct Message {
   // ---- set by the callee on the reply ----
   Status status = Status::kOk;
   CacheResult cache = CacheResult::kNone;
-  bool stale = false;            // a read served data older than the latest committed write
-  Seconds retry_after = 0;       // a 429: how long the caller should wait before retrying
-  Seconds held_for = 0;          // arrival at the callee -> its reply left (the caller's network
-                                 // time on this call is its round trip minus this)
-  Seconds wire_extra = 0;        // network: link-fault delay paid on the current hop
+  bool stale = false;       // a read served data older than the latest committed write
+  Seconds retry_after = 0;  // a 429: how long the caller should wait before retrying
+  Seconds held_for = 0;     // arrival at the callee -> its reply left (the caller's network
+                            // time on this call is its round trip minus this)
+  Seconds wire_extra = 0;   // network: link-fault delay paid on the current hop
+  // Tracing (Tracer, `sdsim run --trace`): the request's trace number (0: not traced);
+  // models copy it onto the calls they make for the request. `on_wire_at`: when the route
+  // took the current hop (set for traced messages only).
+  std::uint32_t trace = 0;
+  Seconds on_wire_at = 0;
   Message* next_free = nullptr;  // pool link
 };
 

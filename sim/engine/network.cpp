@@ -4,16 +4,19 @@
 #include <stdexcept>
 
 #include "sim/engine/flows.hpp"
+#include "sim/metrics/tracer.hpp"
 
 namespace sdsim {
 
 namespace {
 // A route's own tag for "start this message's comm now" (flow model, after a fault delay).
 constexpr std::uint32_t kTagStartFlow = 8;
+const std::string kNetworkTrack = "network";
 }  // namespace
 
 void Route::send(Message& m, Bytes bytes, std::uint32_t tag) {
   ++sent_;
+  if (m.trace != 0) m.on_wire_at = calendar_.now();
   Seconds spike = 0, resend = 0;
   if (link_ != nullptr && link_->active) {
     if (from_a_ ? link_->cut_from_a : link_->cut_from_b) {
@@ -93,6 +96,10 @@ void Route::fire(std::uint32_t tag, void* data) {
     m->reply_route->send_reply(*m, 0);
     return;
   }
+  if (m->trace != 0 && tracer_ != nullptr)
+    tracer_->span(m->trace, kNetworkTrack, tag == kTagCall ? 0 : 1,
+                  tag == kTagCall ? "network: call" : "network: reply", "network", m->on_wire_at,
+                  calendar_.now());
   to_.fire(tag, data);
 }
 
@@ -125,6 +132,7 @@ Route& Network::route(const Node& from, Node& to) {
     }
     slot = std::make_unique<Route>(calendar_, pool_, flows_.get(), from, to, path->latency,
                                    path->bandwidth, link, from_a);
+    slot->set_tracer(tracer_);
   }
   return *slot;
 }

@@ -48,6 +48,8 @@ struct LinkFaults {
   void refresh() { active = cut_from_a || cut_from_b || extra_latency > 0 || loss > 0; }
 };
 
+class Tracer;
+
 class Route final : public EventTarget {
  public:
   // `flows` is null in the latency model; `link` null within a zone (no link crossed), else
@@ -83,6 +85,8 @@ class Route final : public EventTarget {
   void arrive(std::uint32_t tag, Message* m) { fire(tag, m); }
   // A message is lost on the way (flow model: a failed comm).
   void lose(Message* m);
+  // Traced messages get a span per hop (track "network", tid 0 for calls, 1 for replies).
+  void set_tracer(Tracer* tracer) { tracer_ = tracer; }
 
  private:
   void send(Message& m, Bytes bytes, std::uint32_t tag);
@@ -104,6 +108,7 @@ class Route final : public EventTarget {
   std::uint64_t sent_ = 0;
   std::uint64_t lost_ = 0;
   std::uint64_t cut_ = 0;
+  Tracer* tracer_ = nullptr;
 };
 
 class Network {
@@ -129,6 +134,8 @@ class Network {
   LinkFaults& link_faults(std::size_t i) { return link_faults_[i]; }
   // Ends every message in flight without delivering it (end of run).
   void cancel_all();
+  // Routes made from now on report network spans of traced messages to `tracer`.
+  void set_tracer(Tracer* tracer) { tracer_ = tracer; }
 
  private:
   Calendar& calendar_;
@@ -137,6 +144,7 @@ class Network {
   std::unique_ptr<Flows> flows_;
   std::deque<LinkFaults> link_faults_;  // per link; stable addresses
   std::map<std::pair<const Node*, const Node*>, std::unique_ptr<Route>> routes_;
+  Tracer* tracer_ = nullptr;
 };
 
 }  // namespace sdsim

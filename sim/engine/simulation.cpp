@@ -104,14 +104,17 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   Network network(calendar, messages, scenario.network);
   Cpu cpu(calendar);
   MetricsHub metrics(calendar, scenario.warmup, scenario.window, options.timeseries);
+  metrics.enable_batch_means(scenario.duration);
   metrics.set_request_log(options.request_log);
   metrics.set_slo(scenario.slo);
   RunControl control(calendar, metrics, cpu, network, messages, scenario.duration,
                      scenario.requests,
                      [&scenario](Seconds issue_time) { return scenario.drain_limit(issue_time); });
   control.set_guards(options.guards);
-  SimContext ctx{calendar, network, cpu,      platform, messages,
-                 metrics,  control, scenario, seed,     options.replication};
+  SimContext ctx{calendar,      network, cpu,      platform, messages,
+                 metrics,       control, scenario, seed,     options.replication,
+                 options.tracer};
+  network.set_tracer(options.tracer);
   FaultInjector faults(scenario, calendar, network, metrics, seed, options.replication);
   FaultInjector::prepare_platform(scenario, platform);
 
@@ -137,6 +140,11 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
     logger("sim")->error("simulated time does not advance at t={}s", t);
     control.stop("stalled");
   });
+  if (options.progress)
+    calendar.on_progress([&] {
+      options.progress(RunProgress{calendar.now(), scenario.duration, control.issued(),
+                                   scenario.requests, metrics.ended_total(), control.issuing()});
+    });
   metrics.start();
   control.start();
   faults.start();

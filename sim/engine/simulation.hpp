@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -14,6 +15,18 @@
 
 namespace sdsim {
 
+class Tracer;
+
+// Where a run stands, for a progress display (RunOptions::progress).
+struct RunProgress {
+  Seconds now = 0;                        // simulated time
+  std::optional<Seconds> duration;        // the scenario's, if it has one
+  std::uint64_t issued = 0;               // requests issued so far
+  std::optional<std::uint64_t> requests;  // the scenario's request limit, if it has one
+  std::uint64_t ended = 0;                // requests ended so far (counted or not)
+  bool issuing = true;                    // false: draining
+};
+
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
   std::uint64_t replication = 0;
@@ -24,6 +37,11 @@ struct RunOptions {
   // SIGINT and SIGTERM stop the run cleanly (partial results) instead of killing the process
   // (stop_request.hpp); the default handlers are back when run_simulation returns.
   bool stop_on_signals = false;
+  // Called every Calendar::kProgressEvents events (no event of its own: it cannot change
+  // the run). May be empty.
+  std::function<void(const RunProgress&)> progress;
+  // Receives the spans of sampled requests (sim/metrics/tracer.hpp); may be null.
+  Tracer* tracer = nullptr;
 };
 
 struct RunResult {

@@ -28,7 +28,13 @@ MetricsHub::MetricsHub(Calendar& calendar, Seconds warmup, Seconds window, std::
 RequestScope& MetricsHub::add_client(const std::string& name) {
   RequestScope& s = clients_.emplace_back(name, clock_);
   s.set_request_log(request_log_);
+  s.set_batch_means(batches_.get());
   return s;
+}
+
+void MetricsHub::enable_batch_means(std::optional<Seconds> duration) {
+  batches_ = std::make_unique<BatchMeans>(clock_, duration, window_);
+  for (auto& c : clients_) c.set_batch_means(batches_.get());
 }
 
 RequestScope& MetricsHub::add_class(const std::string& client, const std::string& name) {
@@ -211,6 +217,12 @@ std::uint64_t MetricsHub::open_counted() const {
   return n;
 }
 
+std::uint64_t MetricsHub::ended_total() const {
+  std::uint64_t n = 0;
+  for (const auto& c : clients_) n += c.ended_total();
+  return n;
+}
+
 Seconds MetricsHub::measured_length() const {
   return issue_stopped_ ? clock_.stop - clock_.warmup : 0;
 }
@@ -228,6 +240,7 @@ std::vector<std::string> MetricsHub::warnings() const {
     w.push_back("the time series stops after " + std::to_string(kMaxWindows) +
                 " windows: use a longer `window` for this run's length");
   w.insert(w.end(), model_warnings_.begin(), model_warnings_.end());
+  if (batches_ && measured_length() > 0) batches_->summary_json(w);
   return w;
 }
 
@@ -255,7 +268,12 @@ nlohmann::json MetricsHub::summary() const {
     if (i.kind != "burst") entry["recovery"] = recovery_of(i);
     incidents.push_back(entry);
   }
-  json out{{"system", system.summary_json(len)},
+  json system_json = system.summary_json(len);
+  if (batches_) {
+    std::vector<std::string> ignored;  // warnings() reports them
+    system_json["latency"]["ok"]["ci95"] = batches_->summary_json(ignored);
+  }
+  json out{{"system", system_json},
            {"clients", clients},
            {"components", components},
            {"incidents", incidents}};

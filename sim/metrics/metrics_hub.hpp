@@ -30,6 +30,9 @@ class MetricsHub final : public EventTarget {
   // A request class of a client: measured on its own (its requests are also in the client's
   // scope); reported under clients.<client>.classes.<name> and as scope class/<client>/<name>.
   RequestScope& add_class(const std::string& client, const std::string& name);
+  // Batch means for confidence intervals of the system scope's ok latency (BatchMeans;
+  // summary system.latency.ok.ci95). `duration`: the scenario's, if any. Before add_client.
+  void enable_batch_means(std::optional<Seconds> duration);
   // Every client scope (now and later) logs each request's end to `log` (see RequestScope).
   void set_request_log(std::ostream* log);
   StationStats& add_station(const std::string& name, StationShape shape);
@@ -58,6 +61,8 @@ class MetricsHub final : public EventTarget {
 
   // Counted requests still open, over all clients.
   std::uint64_t open_counted() const;
+  // Requests ended so far over all clients, counted or not (a progress display).
+  std::uint64_t ended_total() const;
 
   // {"system": ..., "clients": {...}, "components": {...}}, plus warnings.
   nlohmann::json summary() const;
@@ -98,6 +103,7 @@ class MetricsHub final : public EventTarget {
   nlohmann::json recovery_of(const Incident& i) const;
   std::vector<std::string> model_warnings_;
   std::unique_ptr<RequestScope> system_window_;
+  std::unique_ptr<BatchMeans> batches_;
   std::optional<SloTracker> slo_;
   Seconds window_start_ = 0;
   Seconds interval_end_ = 0;

@@ -39,13 +39,17 @@ void RequestScope::log_request(std::uint64_t id, Seconds issued_at, Seconds now,
 void RequestScope::record_end(Seconds now, Seconds issued_at, Outcome outcome) {
   const auto o = static_cast<int>(outcome);
   const Seconds latency = now - issued_at;
+  ++ended_total_;
   ++window_.outcomes[o];
   if (outcome == Outcome::kOk) window_ok_.add(latency);
   if (!clock_.contains(issued_at)) return;
   ++summary_.outcomes[o];
   if (outcome == Outcome::kUnfinished) return;  // no latency: it never ended
   latency_all_.add(latency);
-  if (outcome == Outcome::kOk) latency_ok_.add(latency);
+  if (outcome == Outcome::kOk) {
+    latency_ok_.add(latency);
+    if (batches_ != nullptr) batches_->add(issued_at, latency);
+  }
 }
 
 namespace {

@@ -18,6 +18,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "sim/core/units.hpp"
+#include "sim/metrics/batch_means.hpp"
 #include "sim/metrics/histogram.hpp"
 #include "sim/metrics/measure_clock.hpp"
 #include "sim/metrics/outcome.hpp"
@@ -43,6 +44,9 @@ class RequestScope {
   // Optional per-request log (CSV "client,request,issued_s,ended_s,outcome", times as C99 hex
   // floats so they compare bit for bit). For validation and debugging; off by default.
   void set_request_log(std::ostream* log) { log_ = log; }
+  // Batch means of the system scope (MetricsHub): each client scope adds its counted ok
+  // requests to it. May be null.
+  void set_batch_means(BatchMeans* batches) { batches_ = batches; }
 
   const std::string& name() const { return name_; }
 
@@ -60,6 +64,8 @@ class RequestScope {
   // Latency of counted ok requests (summary `latency.ok`).
   const LatencyHistogram& latency_ok() const { return latency_ok_; }
   std::uint64_t open_counted() const { return summary_.issued - summary_.ended(); }
+  // Requests ended over the whole run, counted or not (for a progress display).
+  std::uint64_t ended_total() const { return ended_total_; }
   nlohmann::json summary_json(Seconds measured_length) const;
 
   // The system scope is the sum of the client scopes, made at window ends and at the end of
@@ -78,7 +84,9 @@ class RequestScope {
   std::string name_;
   const MeasureClock& clock_;
   std::ostream* log_ = nullptr;
+  BatchMeans* batches_ = nullptr;
   RequestCounters summary_;
+  std::uint64_t ended_total_ = 0;
   LatencyHistogram latency_ok_;
   LatencyHistogram latency_all_;
   LatencyHistogram latency_attempt_;

@@ -46,6 +46,18 @@ void scope_block(std::ostringstream& out, const std::string& title, const nlohma
       << num(s["throughput_per_s"], "%.4g") << "/s  goodput " << num(s["goodput_per_s"], "%.4g")
       << "/s  availability " << pct(s["availability"]) << "\n";
   latency_line(out, "  latency ok", s["latency"]["ok"]);
+  // Batch-means confidence intervals (system scope only).
+  if (s["latency"]["ok"].contains("ci95") && s["latency"]["ok"]["ci95"].is_object()) {
+    const auto& ci = s["latency"]["ok"]["ci95"];
+    auto range = [](const nlohmann::json& v) {
+      return v.is_null() ? std::string("-")
+                         : "[" + num(v[0], "%.4g") + ", " + num(v[1], "%.4g") + "]";
+    };
+    out << pad("  95% CI", 14) << "mean " << range(ci["mean_ms"]) << " ms  p99 "
+        << range(ci["p99_ms"]) << " ms  (" << ci["batches"].get<std::uint64_t>() << " batches of "
+        << num(ci["batch_length_s"], "%.4g") << " s, lag-1 autocorrelation "
+        << num(ci["lag1_autocorrelation"], "%.2f") << ")\n";
+  }
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ class Platform;
 class MessagePool;
 class MetricsHub;
 class RunControl;
+class Tracer;
 struct Scenario;
 class ComponentConfig;
 class Component;
@@ -52,6 +53,8 @@ struct SimContext {
   const Scenario& scenario;
   std::uint64_t seed;
   std::uint64_t replication;
+  // Sampled request traces (`sdsim run --trace N`); null when tracing is off.
+  Tracer* tracer = nullptr;
 
   // The random stream of (component, purpose) in this run.
   RandomStream stream(std::string_view component, std::string_view purpose) const {

@@ -9,9 +9,11 @@
 
 #include "sim/engine/simulation.hpp"
 #include "sim/metrics/slo.hpp"
+#include "sim/metrics/tracer.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/summary_table.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/progress.hpp"
 
 namespace sdsim::cli {
 
@@ -28,6 +30,8 @@ struct RunArgs {
   std::vector<std::string> sets;
   std::optional<std::uint64_t> max_events;
   std::optional<std::uint64_t> max_inflight;
+  std::optional<std::uint64_t> trace;
+  std::optional<std::string> trace_out;
 };
 
 std::uint64_t peak_rss_bytes() {
@@ -48,9 +52,13 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   parser.repeated("--set", &a.sets);
   parser.unsigned_value("--max-events", &a.max_events);
   parser.unsigned_value("--max-inflight", &a.max_inflight);
+  parser.unsigned_value("--trace", &a.trace);
+  parser.value("--trace-out", &a.trace_out);
   parser.positionals(&files, 1, 1, "a scenario FILE");
   if (auto code = parser.parse(args)) return code;
   a.file = files[0];
+  if (a.trace && *a.trace == 0) return usage_error("--trace N: N must be at least 1");
+  if (a.trace_out && !a.trace) return usage_error("--trace-out needs --trace N");
   return a.common.apply();
 }
 
@@ -94,7 +102,19 @@ int run_main(const std::vector<std::string>& args) {
   if (a.max_events) options.guards.max_events = *a.max_events;
   if (a.max_inflight) options.guards.max_inflight = *a.max_inflight;
   options.stop_on_signals = true;
+  // A progress line on stderr, only for a terminal and without --quiet.
+  std::optional<ProgressMeter> progress;
+  if (!a.common.quiet && ProgressMeter::is_terminal(stderr)) {
+    progress.emplace(stderr);
+    options.progress = [&progress](const RunProgress& p) { progress->update(p); };
+  }
+  std::optional<Tracer> tracer;
+  if (a.trace) {
+    tracer.emplace(*a.trace);
+    options.tracer = &*tracer;
+  }
   RunResult result = run_simulation(*scenario, options);
+  if (progress) progress->clear();
 
   timeseries.commit();
   latency_hist.commit();
@@ -111,6 +131,18 @@ int run_main(const std::vector<std::string>& args) {
       {"requests_per_wall_s", rate},
       {"peak_rss_bytes", peak_rss_bytes()}};
   write_file_atomically((dir / "perf.json").string(), perf.dump(2) + "\n");
+  if (tracer) {
+    const std::string file = a.trace_out ? *a.trace_out : (dir / "trace.json").string();
+    AtomicFile trace_file(file);
+    tracer->write(trace_file.stream());
+    trace_file.commit();
+    if (tracer->dropped() > 0)
+      std::cerr << "sdsim: warning: the trace keeps its first " << Tracer::kMaxSpans << " spans; "
+                << tracer->dropped() << " more were dropped (use a larger --trace N)\n";
+    if (!a.common.quiet)
+      std::printf("wrote %s: %zu requests traced (1 in %llu), %zu spans\n", file.c_str(),
+                  tracer->requests(), static_cast<unsigned long long>(*a.trace), tracer->spans());
+  }
   // The report comes last: it reads the files above. Its failure is a warning only.
   const bool report = !a.no_report && write_report(dir);
   if (!a.common.quiet) {
@@ -120,6 +152,12 @@ int run_main(const std::vector<std::string>& args) {
         "%.3g s wall (%.3g req/s)\n",
         dir.string().c_str(), report ? ",report.html" : "", static_cast<double>(result.issued),
         result.wall_seconds, rate);
+  }
+  // The confidence-interval warning also goes to stderr (even with --quiet): a reader of the
+  // intervals alone should not miss it.
+  for (const auto& w : result.summary["warnings"]) {
+    const std::string text = w.get<std::string>();
+    if (text.rfind("latency.ok.ci95:", 0) == 0) std::cerr << "sdsim: warning: " << text << "\n";
   }
   const std::string& stopped = result.stopped_by;
   if (stopped == "SIGINT" || stopped == "SIGTERM") {
