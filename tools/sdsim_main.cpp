@@ -30,6 +30,11 @@ const Command kCommands[] = {
       Checks the scenario and reports every problem; runs nothing.
 )",
      sdsim::cli::validate_main},
+    {"keys", R"(  sdsim keys FILE...
+      For the schema test: loads each scenario and prints, as JSON, the keys the loader
+      accepted in each mapping, by place (path of keys; [] a list item, [KIND] a component).
+)",
+     sdsim::cli::keys_main},
 };
 
 const char* kHeader =

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sdsim {
@@ -37,10 +38,26 @@ class Diagnostics {
   // One line per diagnostic, sorted by position (stable), "file:line:col: error: msg".
   std::string format() const;
 
+  // The key log (off by default): when on, every mapping read by a MapReader records where it
+  // is and the keys its parser accepted there. It is the loader's own list of the scenario keys
+  // (`sdsim keys`, which the schema test compares with docs/scenario.schema.json).
+  struct AcceptedKeys {
+    SourceMark mark;  // the mapping's position
+    std::vector<std::string> keys;
+  };
+  void enable_key_log() { key_log_on_ = true; }
+  bool key_log_enabled() const { return key_log_on_; }
+  void log_keys(SourceMark at, std::vector<std::string> keys) {
+    if (key_log_on_) key_log_.push_back({at, std::move(keys)});
+  }
+  const std::vector<AcceptedKeys>& key_log() const { return key_log_; }
+
  private:
   std::string file_;
   std::vector<Diagnostic> items_;
   int errors_ = 0;
+  bool key_log_on_ = false;
+  std::vector<AcceptedKeys> key_log_;
 };
 
 }  // namespace sdsim

@@ -32,5 +32,6 @@ std::optional<Scenario> load_scenario(const std::string& file);
 
 int run_main(const std::vector<std::string>& args);
 int validate_main(const std::vector<std::string>& args);
+int keys_main(const std::vector<std::string>& args);
 
 }  // namespace sdsim::cli
