@@ -196,7 +196,7 @@ def main():
         return 1
     report = json.loads(out.stdout)
     for f in report["skipped"]:
-        problems.append(f"sdsim keys left {f} out (two mappings at one position)")
+        problems.append(f"sdsim keys left {f} out (two mappings at one position, or nested too deep)")
     walker = SchemaWalker(schema)
     loader = {tuple(m["path"]): set(m["keys"]) for m in report["maps"]}
     for path, keys in sorted(loader.items()):

@@ -26,8 +26,10 @@ using Path = std::vector<std::string>;
 using MarkKey = std::pair<int, int>;  // (line, column)
 
 // Every mapping of the document by its mark, with its path. Two mappings at one mark would
-// make the log ambiguous: reported, and the file is left out.
+// make the log ambiguous: reported, and the file is left out. So is a file nested deeper than
+// any scenario is (an alias can make a node contain itself: `clients: &a [*a]`).
 bool collect_maps(const YAML::Node& node, const Path& path, std::map<MarkKey, Path>& out) {
+  if (path.size() > 64) return false;
   if (node.IsMap()) {
     const SourceMark m = mark_of(node);
     if (!out.emplace(MarkKey{m.line, m.column}, path).second) return false;
@@ -79,7 +81,7 @@ int keys_main(const std::vector<std::string>& args) {
     } catch (const YAML::Exception&) {
       continue;
     }
-    if (!unique) {
+    if (!unique) {  // or too deep
       skipped.push_back(file);
       continue;
     }
