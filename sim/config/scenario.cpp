@@ -68,18 +68,41 @@ class Index final : public ConfigIndex {
   const std::map<std::string, SourceMark>& all_;
 };
 
-// Reports each cycle in the call graph once (a request would be forwarded forever).
+// Reports each cycle in the call graph once (a request would be forwarded forever). A depth-first
+// search with its own stack: a call chain as long as the file allows must not overflow the
+// thread's stack (60,000 services in a chain did, recursively).
 void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag) {
   enum class State { kNew, kOnPath, kDone };
+  struct Frame {
+    const ComponentConfig* component;
+    std::vector<NameRef> callees;
+    std::size_t next = 0;
+  };
   std::map<const ComponentConfig*, State> state;
+  std::vector<Frame> stack;
+  // The call that led to each frame but the first: path.size() == stack.size() - 1.
   std::vector<std::pair<const ComponentConfig*, NameRef>> path;
-  std::function<void(const ComponentConfig*)> visit = [&](const ComponentConfig* c) {
+  const auto enter = [&](const ComponentConfig* c) {
     state[c] = State::kOnPath;
-    for (const NameRef& ref : c->callees()) {
+    stack.push_back({c, c->callees(), 0});
+  };
+  for (const auto& root : s.components) {
+    if (state[root.get()] != State::kNew) continue;
+    enter(root.get());
+    while (!stack.empty()) {
+      Frame& frame = stack.back();
+      if (frame.next == frame.callees.size()) {
+        state[frame.component] = State::kDone;
+        stack.pop_back();
+        if (!path.empty()) path.pop_back();
+        continue;
+      }
+      const ComponentConfig* c = frame.component;
+      const NameRef ref = frame.callees[frame.next++];
       const ComponentConfig* next = index.find(ref.name);
       if (next == nullptr) continue;
-      path.emplace_back(c, ref);
       if (state[next] == State::kOnPath) {
+        path.emplace_back(c, ref);
         std::string cycle;
         bool in = false;
         for (const auto& [from, r] : path) {
@@ -89,15 +112,13 @@ void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag
         cycle += next->name;
         diag.error(ref.mark, c->name + ": '" + ref.name + "' makes a cycle " + cycle +
                                  " (a request would be forwarded forever)");
+        path.pop_back();
       } else if (state[next] == State::kNew) {
-        visit(next);
+        path.emplace_back(c, ref);
+        enter(next);  // invalidates `frame`
       }
-      path.pop_back();
     }
-    state[c] = State::kDone;
-  };
-  for (const auto& c : s.components)
-    if (state[c.get()] == State::kNew) visit(c.get());
+  }
 }
 
 // The file's name without extension, made a valid name ("my plan.v2" -> "my-plan-v2"): it
