@@ -86,6 +86,11 @@ const Command kCommands[] = {
       code 1 when runs are missing (the csv is made of the others).
 )",
      sdsim::cli::merge_main},
+    {"keys", R"(  sdsim keys FILE...
+      For the schema test: loads each scenario and prints, as JSON, the keys the loader
+      accepted in each mapping, by place (path of keys; [] a list item, [KIND] a component).
+)",
+     sdsim::cli::keys_main},
 };
 
 const char* kHeader =

@@ -25,7 +25,7 @@ bool read_replica_target(MapReader& r, std::string_view key, const ConfigIndex& 
   }
   const std::string text = v.Scalar();
   std::string name = text;
-  int replica = -1;
+  std::int64_t replica = -1;  // 64 bits: 'api[4294967294]' must not wrap to a valid int
   if (const auto open = text.find('['); open != std::string::npos) {
     std::int64_t n = -1;
     if (text.back() != ']' ||
@@ -36,7 +36,7 @@ bool read_replica_target(MapReader& r, std::string_view key, const ConfigIndex& 
       return false;
     }
     name = text.substr(0, open);
-    replica = static_cast<int>(n);
+    replica = n;
   }
   const ComponentConfig* c = index.find(name);
   if (c == nullptr) {
@@ -61,7 +61,7 @@ bool read_replica_target(MapReader& r, std::string_view key, const ConfigIndex& 
     return false;
   }
   f.component = name;
-  f.replica = replica;
+  f.replica = static_cast<int>(replica);  // in [-1, replica_count)
   f.target_text = text;
   return true;
 }

@@ -262,6 +262,7 @@ void MapReader::finish() {
   finished_ = true;
   if (!is_map_) return;
   const std::vector<std::string> known(accepted_.begin(), accepted_.end());
+  diag_.log_keys(mark_of(node_), known);
   std::set<std::string, std::less<>> misspelt;  // missing keys an unknown key stands for
   for (const auto& kv : node_) {
     if (!kv.first.IsScalar()) continue;

@@ -1,5 +1,7 @@
 #include "sim/config/scenario.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "sim/config/fault_parser.hpp"
 #include "sim/config/map_reader.hpp"
@@ -66,18 +69,41 @@ class Index final : public ConfigIndex {
   const std::map<std::string, SourceMark>& all_;
 };
 
-// Reports each cycle in the call graph once (a request would be forwarded forever).
+// Reports each cycle in the call graph once (a request would be forwarded forever). A depth-first
+// search with its own stack: a call chain as long as the file allows must not overflow the
+// thread's stack (60,000 services in a chain did, recursively).
 void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag) {
   enum class State { kNew, kOnPath, kDone };
+  struct Frame {
+    const ComponentConfig* component;
+    std::vector<NameRef> callees;
+    std::size_t next = 0;
+  };
   std::map<const ComponentConfig*, State> state;
+  std::vector<Frame> stack;
+  // The call that led to each frame but the first: path.size() == stack.size() - 1.
   std::vector<std::pair<const ComponentConfig*, NameRef>> path;
-  std::function<void(const ComponentConfig*)> visit = [&](const ComponentConfig* c) {
+  const auto enter = [&](const ComponentConfig* c) {
     state[c] = State::kOnPath;
-    for (const NameRef& ref : c->callees()) {
+    stack.push_back({c, c->callees(), 0});
+  };
+  for (const auto& root : s.components) {
+    if (state[root.get()] != State::kNew) continue;
+    enter(root.get());
+    while (!stack.empty()) {
+      Frame& frame = stack.back();
+      if (frame.next == frame.callees.size()) {
+        state[frame.component] = State::kDone;
+        stack.pop_back();
+        if (!path.empty()) path.pop_back();
+        continue;
+      }
+      const ComponentConfig* c = frame.component;
+      const NameRef ref = frame.callees[frame.next++];
       const ComponentConfig* next = index.find(ref.name);
       if (next == nullptr) continue;
-      path.emplace_back(c, ref);
       if (state[next] == State::kOnPath) {
+        path.emplace_back(c, ref);
         std::string cycle;
         bool in = false;
         for (const auto& [from, r] : path) {
@@ -87,15 +113,13 @@ void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag
         cycle += next->name;
         diag.error(ref.mark, c->name + ": '" + ref.name + "' makes a cycle " + cycle +
                                  " (a request would be forwarded forever)");
+        path.pop_back();
       } else if (state[next] == State::kNew) {
-        visit(next);
+        path.emplace_back(c, ref);
+        enter(next);  // invalidates `frame`
       }
-      path.pop_back();
     }
-    state[c] = State::kDone;
-  };
-  for (const auto& c : s.components)
-    if (state[c.get()] == State::kNew) visit(c.get());
+  }
 }
 
 // The file's name without extension, made a valid name ("my plan.v2" -> "my-plan-v2"): it
@@ -390,15 +414,68 @@ void check_sweep_values(const std::string& text, const std::string& file, const 
     }
   }
 }
+// Where each YAML document of a text starts: the mark of its root node. Reads at most two
+// documents, and stops at a document that starts where the one before it started: yaml-cpp 0.7
+// (Debian 12) returns an empty document without consuming anything for some malformed input,
+// such as a lone ',', so its LoadAll loops forever, allocating (yaml-cpp issue #1040, fixed
+// upstream in 2024 by PR #1319; found here by the fuzzer, tests/config/yaml_lone_comma.yaml).
+class DocumentRoots final : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> roots;
+  void OnDocumentStart(const YAML::Mark&) override { in_document_ = true; }
+  void OnDocumentEnd() override { in_document_ = false; }
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    node(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& m) {
+    if (in_document_) roots.push_back(m);
+    in_document_ = false;  // only the root
+  }
+  bool in_document_ = false;
+};
 
 }  // namespace
 
 std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file,
                                            const Registry& registry, Diagnostics& diag,
                                            const std::vector<Override>& overrides) {
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
   try {
-    docs = YAML::LoadAll(text);
+    // Not YAML::LoadAll: see DocumentRoots.
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentRoots documents;
+    while (documents.roots.size() < 2 && parser.HandleNextDocument(documents)) {
+    }
+    if (documents.roots.size() == 2 && documents.roots[0].pos == documents.roots[1].pos) {
+      const YAML::Mark m = documents.roots[0];
+      const std::size_t at = static_cast<std::size_t>(std::max(m.pos, 0));
+      const std::string what = at < text.size() ? "'" + text.substr(at, 1) + "'" : "end of file";
+      diag.error({m.line + 1, m.column + 1},
+                 "YAML syntax: unexpected " + what + " (a value was expected here)");
+      return std::nullopt;
+    }
+    if (documents.roots.size() > 1) {
+      diag.error({documents.roots[1].line + 1, documents.roots[1].column + 1},
+                 "a scenario file holds one YAML document; this second one would be ignored");
+      return std::nullopt;
+    }
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     // yaml-cpp's words, with a hint for the mistakes it names least clearly.
     std::string hint;
@@ -416,12 +493,6 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
     diag.error({e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg + hint);
     return std::nullopt;
   }
-  if (docs.size() > 1) {
-    diag.error(mark_of(docs[1]),
-               "a scenario file holds one YAML document; this second one would be ignored");
-    return std::nullopt;
-  }
-  const YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
   if (!root.IsDefined() || root.IsNull()) {
     diag.error({},
                "the file is empty; a scenario needs at least duration (or requests), clients and "

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sdsim {
@@ -42,12 +43,27 @@ class Diagnostics {
   // stood on a line after the file's end. A diagnostic later placed on such a line is stored as
   // a whole-file one (no line) whose message starts with `label` ("--set path=value: ...").
   void add_virtual_line(int line, std::string label);
+  // The key log (off by default): when on, every mapping read by a MapReader records where it
+  // is and the keys its parser accepted there. It is the loader's own list of the scenario keys
+  // (`sdsim keys`, which the schema test compares with docs/scenario.schema.json).
+  struct AcceptedKeys {
+    SourceMark mark;  // the mapping's position
+    std::vector<std::string> keys;
+  };
+  void enable_key_log() { key_log_on_ = true; }
+  bool key_log_enabled() const { return key_log_on_; }
+  void log_keys(SourceMark at, std::vector<std::string> keys) {
+    if (key_log_on_) key_log_.push_back({at, std::move(keys)});
+  }
+  const std::vector<AcceptedKeys>& key_log() const { return key_log_; }
 
  private:
   std::string file_;
   std::map<int, std::string> virtual_lines_;
   std::vector<Diagnostic> items_;
   int errors_ = 0;
+  bool key_log_on_ = false;
+  std::vector<AcceptedKeys> key_log_;
 };
 
 }  // namespace sdsim

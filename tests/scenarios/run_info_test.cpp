@@ -172,10 +172,13 @@ TEST(BatchMeans, MeanIntervalCoversTheTruthAtRhoHalf) {
   }
   std::printf(
       "formula: W = 1/(mu - lambda) = %.1f ms; expected coverage 95%% of %d runs (>= "
-      "%d accepted); measured %d; p99 = W ln 100 = %.1f ms covered %d times (reported, "
-      "not checked: see docs/guide.md); correlation warnings %d\n",
+      "%d accepted); measured %d; p99 = W ln 100 = %.1f ms covered %d times (>= 32 "
+      "accepted); correlation warnings %d\n",
       w_ms, kRuns, 32, covered, p99_ms, p99_covered, warned);
   EXPECT_GE(covered, 32);
+  // The p99 interval (centred on the pooled p99, half-width from the batch p99s) covered the
+  // true p99 in 40 of 40 seeds here; it was 86 of 100 when centred on the batch p99s' mean.
+  EXPECT_GE(p99_covered, 32);
   EXPECT_LE(warned, 6);  // false alarms: ~5% expected at kMaxLag1 = 0.3 (2 of 100 measured)
 }
 

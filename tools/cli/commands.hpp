@@ -50,5 +50,6 @@ bool write_report(const std::filesystem::path& dir);
 int sweep_main(const std::vector<std::string>& args);
 int compare_main(const std::vector<std::string>& args);
 int merge_main(const std::vector<std::string>& args);
+int keys_main(const std::vector<std::string>& args);
 
 }  // namespace sdsim::cli
