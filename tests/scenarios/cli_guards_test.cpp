@@ -20,99 +20,11 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/cli_runner.hpp"
 #include "tests/support/sim_harness.hpp"
-
-#ifndef SDSIM_CLI
-#error "SDSIM_CLI (path of the sdsim binary) must be defined by the build"
-#endif
-
-extern char** environ;
 
 namespace sdsim::testing {
 namespace {
-
-namespace fs = std::filesystem;
-
-std::string read_all(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-// A scratch folder of this test, removed at the end.
-class ScratchDir {
- public:
-  ScratchDir() {
-    path_ = fs::path(::testing::TempDir()) /
-            ("sdsim_guards_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct CliResult {
-  int exit_code = -1;  // -1: did not exit normally
-  int killed_by = 0;   // the signal that ended it, if one did
-  std::string err;
-};
-
-// Runs `sdsim args...` (stdout to /dev/null, stderr captured). With `sig`, sends it once
-// `started` exists (the run opens its time series file, as `<file>.tmp`, just before it starts
-// the simulation) and `signal_after` more has passed: so a loaded machine that is slow to start
-// the process does not make the signal arrive before the run.
-CliResult run_cli(const std::vector<std::string>& args, const fs::path& scratch, int sig = 0,
-                  const fs::path& started = {},
-                  std::chrono::milliseconds signal_after = std::chrono::milliseconds(0)) {
-  const fs::path err_file = scratch / "stderr.txt";
-  std::vector<std::string> argv_text{SDSIM_CLI};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  CliResult result;
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot start " << SDSIM_CLI << ": " << std::strerror(rc);
-    return result;
-  }
-  if (sig != 0) {
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!fs::exists(started) && std::chrono::steady_clock::now() < give_up)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    std::this_thread::sleep_for(signal_after);
-    ::kill(pid, sig);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) result.killed_by = WTERMSIG(status);
-  result.err = read_all(err_file);
-  return result;
-}
-
-std::string show(const CliResult& r) {
-  return "exit code " + std::to_string(r.exit_code) + ", killed by signal " +
-         std::to_string(r.killed_by) + "\n--- stderr\n" + r.err;
-}
 
 fs::path write_scenario(const fs::path& dir, const std::string& text) {
   const fs::path file = dir / "scenario.yaml";
@@ -170,8 +82,9 @@ void check_signal(int sig, const std::string& name, int expected_exit) {
   ScratchDir dir;
   const fs::path file = write_scenario(dir.path(), kLongRun);
   const fs::path out = dir.path() / "out";
-  const CliResult r = run_cli({"run", file.string(), "--out", out.string(), "--quiet"}, dir.path(),
-                              sig, out / "timeseries.csv.tmp", std::chrono::milliseconds(1000));
+  const CliResult r =
+      run_cli({"run", file.string(), "--out", out.string(), "--quiet"}, dir.path(),
+              SignalPlan{sig, out / "timeseries.csv.tmp", std::chrono::milliseconds(1000)});
   EXPECT_EQ(r.exit_code, expected_exit) << show(r);
   EXPECT_NE(r.err.find("interrupted (" + name + ")"), std::string::npos) << show(r);
   const nlohmann::json s = expect_partial_summary(out, name);

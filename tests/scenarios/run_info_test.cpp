@@ -15,46 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/cli_runner.hpp"
 #include "tests/support/sim_harness.hpp"
-
-#ifndef SDSIM_CLI
-#error "SDSIM_CLI (path of the sdsim binary) must be defined by the build"
-#endif
 
 namespace sdsim::testing {
 namespace {
-
-namespace fs = std::filesystem;
-
-std::string read_all(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-class Scratch {
- public:
-  Scratch() {
-    path_ = fs::path(::testing::TempDir()) /
-            ("sdsim_runinfo_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path file(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-    return path_ / name;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 struct Shell {
   int exit_code = -1;
@@ -89,7 +54,7 @@ components:
 
 TEST(Progress, ShownOnATerminalAndClearedWithSameResults) {
   if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1)";
-  Scratch dir;
+  ScratchDir dir;
   const fs::path file = dir.file("long.yaml", kLongRun);
   // script(1) runs the command on a pseudo-terminal: stderr is a tty there.
   const Shell tty = sh(dir.path(), "SDSIM_PROGRESS_AFTER=0 script -qec \"" + kCli +
@@ -131,7 +96,7 @@ components:
 )";
 
 TEST(BatchMeans, IntervalsInSummaryAndTable) {
-  Scratch dir;
+  ScratchDir dir;
   dir.file("mm1.yaml", kHalfLoaded);
   const Shell r = sh(dir.path(), kCli + " run mm1.yaml --out o");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -154,7 +119,7 @@ TEST(BatchMeans, IntervalsInSummaryAndTable) {
 // implementation with probability ~0.3%, and an interval half as wide as it should be
 // (coverage ~0.67) with probability > 99%.
 TEST(BatchMeans, MeanIntervalCoversTheTruthAtRhoHalf) {
-  Scratch dir;
+  ScratchDir dir;
   dir.file("mm1.yaml", kHalfLoaded);
   constexpr int kRuns = 40;
   int covered = 0, warned = 0, p99_covered = 0;
@@ -186,7 +151,7 @@ TEST(BatchMeans, TooShortRunIsWarned) {
   // rho = 0.95 for 60 s: the queue's relaxation time (~1 / (mu (1 - sqrt(rho))^2) = 15 s)
   // is far longer than a batch (2 s), so successive batch means are correlated. Warned for
   // 17 of seeds 1..20 here; seed 1 is one of them (lag-1 autocorrelation 0.55).
-  Scratch dir;
+  ScratchDir dir;
   dir.file("short.yaml", R"(name: mm1-short
 seed: 1
 duration: 60s
@@ -225,7 +190,7 @@ components:
 )";
 
 TEST(Trace, SpansNestTracksAreNamedAndResultsUnchanged) {
-  Scratch dir;
+  ScratchDir dir;
   dir.file("two.yaml", kTwoTier);
   const Shell traced = sh(dir.path(), kCli + " run -q two.yaml --out t --trace 1");
   ASSERT_EQ(traced.exit_code, 0) << traced.err;
@@ -297,7 +262,7 @@ TEST(Trace, SpansNestTracksAreNamedAndResultsUnchanged) {
 }
 
 TEST(Trace, SamplesOneInNByRequestId) {
-  Scratch dir;
+  ScratchDir dir;
   dir.file("two.yaml", kTwoTier);
   const Shell r = sh(dir.path(), kCli + " run -q two.yaml --out t --trace 10 --trace-out x.json");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -9,11 +9,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #ifndef SDSIM_CLI
@@ -54,6 +57,11 @@ class ScratchDir {
     fs::remove_all(path_, ec);
   }
   const fs::path& path() const { return path_; }
+  // Writes `text` to the file `name` in this folder and returns its path.
+  fs::path file(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name, std::ios::binary) << text;
+    return path_ / name;
+  }
 
  private:
   fs::path path_;
@@ -61,12 +69,23 @@ class ScratchDir {
 
 struct CliResult {
   int exit_code = -1;  // -1: did not exit normally (signal)
+  int killed_by = 0;   // the signal that ended it, if one did
   std::string out;
   std::string err;
 };
 
+// A signal to send to the run: once `started` exists (a run opens its time series file, as
+// `<file>.tmp`, just before it starts the simulation) and `after` more has passed, so a loaded
+// machine that is slow to start the process does not make the signal arrive before the run.
+struct SignalPlan {
+  int sig = 0;
+  fs::path started;
+  std::chrono::milliseconds after{0};
+};
+
 // Runs `sdsim args...` with stdout and stderr captured in files of `scratch`.
-inline CliResult run_cli(const std::vector<std::string>& args, const fs::path& scratch) {
+inline CliResult run_cli(const std::vector<std::string>& args, const fs::path& scratch,
+                         const SignalPlan& signal = {}) {
   static int serial = 0;  // one counter per test program (inline function)
   const std::string tag = std::to_string(serial++);
   const fs::path out_file = scratch / ("stdout_" + tag + ".txt");
@@ -93,10 +112,18 @@ inline CliResult run_cli(const std::vector<std::string>& args, const fs::path& s
     ADD_FAILURE() << "cannot start " << SDSIM_CLI << ": " << std::strerror(rc);
     return result;
   }
+  if (signal.sig != 0) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!fs::exists(signal.started) && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(signal.after);
+    ::kill(pid, signal.sig);
+  }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.killed_by = WTERMSIG(status);
   result.out = read_all(out_file);
   result.err = read_all(err_file);
   fs::remove(out_file);
@@ -105,8 +132,9 @@ inline CliResult run_cli(const std::vector<std::string>& args, const fs::path& s
 }
 
 inline std::string show(const CliResult& r) {
-  return "exit code " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" +
-         r.err;
+  return "exit code " + std::to_string(r.exit_code) +
+         (r.killed_by ? ", killed by signal " + std::to_string(r.killed_by) : "") +
+         "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
 }
 
 // The cells of a CSV file (double-quoted cells may hold commas), row by row.
