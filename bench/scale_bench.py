@@ -34,25 +34,19 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(ROOT, "bench", "scale", "gen_scale.py")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run_bench  # noqa: E402  (rel, run: shared with the rate benchmarks)
 
-def rel(path):
-    return os.path.relpath(path, ROOT)
+rel = run_bench.rel
 
 
 def run(cmd):
-    """Runs cmd; returns whole-process wall seconds. Exits on failure."""
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - t0
-    if p.returncode != 0:
-        sys.exit(f"scale_bench: {' '.join(map(shlex.quote, cmd))} failed ({p.returncode}):\n"
-                 f"{p.stderr}")
-    return wall
+    """Runs cmd from the repository root; returns whole-process wall seconds. Exits on failure."""
+    return run_bench.run(cmd)[1]
 
 
 def med(v, fmt):
