@@ -47,6 +47,26 @@ def rel(path):
     return os.path.relpath(path, ROOT)
 
 
+def cpu_model():
+    """The CPU's model name from /proc/cpuinfo, or '?'."""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "?"
+
+
+def git_commit():
+    """The short commit of the checkout, or '?'."""
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                              capture_output=True, text=True).stdout.strip() or "?"
+    except OSError:
+        return "?"
+
+
 def run(cmd):
     """Runs cmd from the repository root; returns (stdout, whole-process wall seconds)."""
     t0 = time.perf_counter()
@@ -173,19 +193,7 @@ def main():
     print(check)
 
     if a.write:
-        cpu = "?"
-        try:
-            for line in open("/proc/cpuinfo"):
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-        except OSError:
-            pass
-        try:
-            commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                    capture_output=True, text=True).stdout.strip()
-        except OSError:
-            commit = "?"
+        cpu, commit = cpu_model(), git_commit()
         pyver = subprocess.run([a.simpy_python, "--version"], capture_output=True,
                                text=True).stdout.strip()
         cmds = "\n".join(" ".join(map(shlex.quote, cmd)).replace(tmp, "$TMP")

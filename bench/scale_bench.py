@@ -31,7 +31,6 @@ import os
 import platform
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 
@@ -148,16 +147,7 @@ def main():
     print(summary)
 
     if a.write:
-        cpu = "?"
-        try:
-            for line in open("/proc/cpuinfo"):
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-        except OSError:
-            pass
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                capture_output=True, text=True).stdout.strip() or "?"
+        cpu, commit = run_bench.cpu_model(), run_bench.git_commit()
         all_cmds = "\n".join(" ".join(map(shlex.quote, c)).replace(tmp, "$TMP")
                              .replace(sys.executable, "/usr/bin/python3")
                              for c in list(gens.values()) + list(cmds.values()))
