@@ -46,7 +46,9 @@ TEST(Sweep, WritesOneRowPerPointWithIntervals) {
     // A run's stderr is kept only when it said something (here: the batch-means warning of
     // these short runs); an empty one is removed.
     const fs::path err = out / "runs" / run / "stderr.txt";
-    if (fs::exists(err)) EXPECT_GT(fs::file_size(err), 0u) << "an empty stderr is removed";
+    if (fs::exists(err)) {
+      EXPECT_GT(fs::file_size(err), 0u) << "an empty stderr is removed";
+    }
   }
   // Replication k has the same seed at every point, and another seed than k - 1.
   auto seed = [&](const char* run) {

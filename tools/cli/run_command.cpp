@@ -148,9 +148,10 @@ int run_main(const std::vector<std::string>& args) {
   if (!a.common.quiet) {
     std::cout << format_summary_table(result.summary);
     std::printf(
-        "\nwrote %s/{summary.json,timeseries.csv,latency_hist.csv,perf.json%s}; %.3g requests in "
-        "%.3g s wall (%.3g req/s)\n",
-        dir.string().c_str(), report ? ",report.html" : "", static_cast<double>(result.issued),
+        "\nwrote %s/{summary.json,timeseries.csv,latency_hist.csv,perf.json%s%s}; %.3g requests "
+        "in %.3g s wall (%.3g req/s)\n",
+        dir.string().c_str(), report ? ",report.html" : "",
+        tracer && !a.trace_out ? ",trace.json" : "", static_cast<double>(result.issued),
         result.wall_seconds, rate);
   }
   // The confidence-interval warning also goes to stderr (even with --quiet): a reader of the

@@ -168,8 +168,8 @@ int run_sweep(const SweepRequest& req, fs::path* dir_out) {
     }
   }
   if (bad > 0) {
-    std::cerr << "sdsim: " << bad << " point" << (bad == 1 ? "" : "s")
-              << " of the sweep do not make a valid scenario\n";
+    std::cerr << "sdsim: " << bad << " point" << (bad == 1 ? "" : "s") << " of the sweep "
+              << (bad == 1 ? "does" : "do") << " not make a valid scenario\n";
     return kExitBadInput;
   }
 
