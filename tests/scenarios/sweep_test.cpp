@@ -99,22 +99,26 @@ TEST(Sweep, WritesOneRowPerPointWithIntervals) {
 }
 
 // The command line's --vary and --replications replace the scenario's; -j 2 gives the same
-// bytes as -j 1 (each run is deterministic and the csv does not depend on the order).
+// bytes as -j 1 (each run is deterministic and the csv does not depend on the order). -j2 is
+// -j 2.
 TEST(Sweep, VaryOptionReplacesTheBlockAndParallelRunsGiveTheSameCsv) {
   ScratchDir dir;
   write_all(dir.path() / "s.yaml", kSweep);
-  auto sweep = [&](const std::string& label, const std::string& j) {
-    const CliResult r = run_cli(
-        {"sweep", (dir.path() / "s.yaml").string(), "--vary",
-         "components.api.service_time=exp(5ms),exp(8ms),uniform(4ms, 12ms)", "--replications", "2",
-         "--out", (dir.path() / label).string(), "-j", j, "--no-html", "--quiet"},
-        dir.path());
+  auto sweep = [&](const std::string& label, const std::vector<std::string>& jobs) {
+    std::vector<std::string> args = {
+        "sweep",          (dir.path() / "s.yaml").string(),
+        "--vary",         "components.api.service_time=exp(5ms),exp(8ms),uniform(4ms, 12ms)",
+        "--replications", "2",
+        "--out",          (dir.path() / label).string(),
+        "--no-html",      "--quiet"};
+    args.insert(args.end(), jobs.begin(), jobs.end());
+    const CliResult r = run_cli(args, dir.path());
     EXPECT_EQ(r.exit_code, 0) << show(r);
     EXPECT_EQ(r.out, "") << "--quiet";
     return read_all(dir.path() / label / "sweep.csv");
   };
-  const std::string one = sweep("j1", "1");
-  const std::string two = sweep("j2", "2");
+  const std::string one = sweep("j1", {"-j", "1"});
+  const std::string two = sweep("j2", {"-j2"});
   const auto rows = read_csv(dir.path() / "j1" / "sweep.csv");
   ASSERT_EQ(rows.size(), 4u) << one;
   EXPECT_EQ(rows[0][1], "components.api.service_time");

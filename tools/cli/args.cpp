@@ -1,5 +1,6 @@
 #include "tools/cli/args.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 
@@ -64,9 +65,16 @@ std::optional<int> ArgParser::parse(const std::vector<std::string>& raw) {
   std::vector<std::string> args;
   for (const auto& s : raw) {
     const auto eq = s.find('=');
+    const bool short_with_value =  // -j2 is -j 2 (for a one-letter option that takes a value)
+        s.size() > 2 && s[0] == '-' && s[1] != '-' &&
+        std::any_of(options_.begin(), options_.end(),
+                    [&](const Option& o) { return o.takes_value && o.name == s.substr(0, 2); });
     if (s.rfind("--", 0) == 0 && eq != std::string::npos) {  // --seed=3 is --seed 3
       args.push_back(s.substr(0, eq));
       args.push_back(s.substr(eq + 1));
+    } else if (short_with_value) {
+      args.push_back(s.substr(0, 2));
+      args.push_back(s.substr(2));
     } else {
       args.push_back(s);
     }
