@@ -203,7 +203,7 @@ TEST(Sweep, WritesTheKneePlotOrWarnsWithoutPython) {
 // sdsim compare: 4 against 8 workers at high load (M/M/4 at rho 0.85, M/M/8 at 0.425): more
 // workers can only shorten the p99, and with common seeds the paired interval excludes 0. The
 // same folder against itself gives exactly 0 +/- 0. Scenarios with different seeds cannot be
-// paired.
+// paired, and that, like a mistyped --metric, is found before anything runs.
 TEST(Compare, PairedDifferenceHasTheKnownSignAndIdenticalRunsGiveZero) {
   ScratchDir dir;
   const std::string four = R"(name: four
@@ -250,6 +250,17 @@ components:
               dir.path());
   EXPECT_EQ(unpaired.exit_code, 2) << show(unpaired);
   EXPECT_NE(unpaired.err.find("cannot be paired"), std::string::npos) << show(unpaired);
+  EXPECT_FALSE(fs::exists(dir.path() / "cmp2" / "B")) << "found unpaired only after running B";
+
+  // A mistyped --metric is reported before either scenario is swept.
+  const CliResult typo =
+      run_cli({"compare", (dir.path() / "four.yaml").string(), (dir.path() / "eight.yaml").string(),
+               "--metric", "p98", "--out", (dir.path() / "cmp3").string(), "--quiet"},
+              dir.path());
+  EXPECT_EQ(typo.exit_code, 2) << show(typo);
+  EXPECT_NE(typo.err.find("--metric: no metric 'p98' (metrics: p50_ms, p99_ms"), std::string::npos)
+      << show(typo);
+  EXPECT_FALSE(fs::exists(dir.path() / "cmp3")) << "swept before checking --metric";
 }
 
 // Beyond one machine: --emit-jobs writes one `sdsim run` command per line, GNU parallel runs

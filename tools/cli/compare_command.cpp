@@ -1,6 +1,7 @@
 // `sdsim compare A B`: the paired difference B - A of each metric, with its 95% interval, over
 // replications that share their seeds (see docs/cli.md). A and B are sweep folders, or scenario
 // files that are first swept (their `sweep:` block, --replications R) into --out DIR/{A,B}.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -36,16 +37,44 @@ std::string fmt(double v, bool sign) {
   return buf;
 }
 
-// A or B: a sweep folder as is; a scenario file is swept into `into` first.
-std::optional<fs::path> results_of(const std::string& arg, const fs::path& into,
-                                   std::optional<std::uint64_t> replications, unsigned jobs,
-                                   bool quiet, int* code) {
+// What A or B will give, known before anything runs: its plan (points, seeds) and the names of
+// its metrics. A sweep folder is read as is; a scenario file is loaded and planned the way
+// `sdsim sweep` will run it.
+struct Side {
+  std::string arg;
+  bool is_folder = false;
+  SweepPlan plan;
+  std::vector<std::string> metric_names;
+};
+
+std::optional<Side> prepare(const std::string& arg, std::optional<std::uint64_t> replications) {
+  Side side;
+  side.arg = arg;
   if (fs::is_directory(arg)) {
     if (replications) std::cerr << "sdsim: compare: --replications is ignored for " << arg << "\n";
-    return fs::path(arg);
+    const auto results = read_results(arg);
+    if (!results) return std::nullopt;
+    side.is_folder = true;
+    side.plan = results->plan;
+    for (const auto& m : results->metrics) side.metric_names.push_back(m.name);
+    return side;
   }
+  const auto scenario = load_scenario(arg, {});
+  if (!scenario) return std::nullopt;
+  side.plan = make_plan(arg, *scenario, {}, std::nullopt, replications);
+  std::vector<std::string> components;
+  for (const auto& c : scenario->components) components.push_back(c->name);
+  for (const auto& m : sweep_metrics(components)) side.metric_names.push_back(m.name);
+  return side;
+}
+
+// A scenario file is swept into `into`; a folder is used as is.
+std::optional<fs::path> results_of(const Side& side, const fs::path& into,
+                                   std::optional<std::uint64_t> replications, unsigned jobs,
+                                   bool quiet, int* code) {
+  if (side.is_folder) return fs::path(side.arg);
   SweepRequest req;
-  req.file = arg;
+  req.file = side.arg;
   req.replications = replications;
   req.out = into.string();
   req.jobs = jobs;
@@ -54,6 +83,45 @@ std::optional<fs::path> results_of(const std::string& arg, const fs::path& into,
   *code = run_sweep(req);
   if (*code != kExitOk) return std::nullopt;
   return into;
+}
+
+// Why A and B cannot be compared (empty: they can): the same grid, the same seeds.
+std::string unpaired(const SweepPlan& a, const SweepPlan& b) {
+  if (a.points.size() != b.points.size())
+    return "A has " + std::to_string(a.points.size()) + " points and B " +
+           std::to_string(b.points.size()) +
+           "; points are paired by position, so both need the same grid";
+  const std::size_t pairs = std::min(a.seeds.size(), b.seeds.size());
+  for (std::size_t k = 0; k < pairs; ++k)
+    if (a.seeds[k] != b.seeds[k])
+      return "replication " + std::to_string(k) + " of A ran with seed " +
+             std::to_string(a.seeds[k]) + " and of B with " + std::to_string(b.seeds[k]) +
+             ": the runs cannot be paired (give both scenarios the same `seed`)";
+  return "";
+}
+
+// The --metric names that match no metric of both A and B ("p99" or "p99_ms"), as a usage
+// error; nullopt when all match.
+std::optional<int> unknown_metric(const std::vector<std::string>& wanted,
+                                  const std::vector<std::string>& names) {
+  for (const auto& w : wanted) {
+    bool found = false;
+    for (const auto& n : names) found = found || n == w || display(n).first == w;
+    if (!found) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      return usage_error("--metric: no metric '" + w + "' (metrics: " + list + ")");
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> common_names(const std::vector<std::string>& a,
+                                      const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  for (const auto& n : a)
+    if (std::find(b.begin(), b.end(), n) != b.end()) out.push_back(n);
+  return out;
 }
 
 }  // namespace
@@ -76,31 +144,33 @@ int compare_main(const std::vector<std::string>& args) {
   if (jobs && *jobs == 0) return usage_error("-j: must be >= 1");
   const fs::path base = out ? fs::path(*out) : fs::path("out") / "compare";
   const unsigned j = static_cast<unsigned>(jobs.value_or(1));
+  // Everything that can be checked before a run is: a mistyped --metric or unpaired seeds
+  // should not cost two sweeps.
+  const auto side_a = prepare(ab[0], replications);
+  if (!side_a) return kExitBadInput;
+  const auto side_b = prepare(ab[1], replications);
+  if (!side_b) return kExitBadInput;
+  if (const std::string why = unpaired(side_a->plan, side_b->plan); !why.empty()) {
+    std::cerr << "sdsim: compare: " << why << "\n";
+    return kExitBadInput;
+  }
+  if (auto code = unknown_metric(wanted, common_names(side_a->metric_names, side_b->metric_names)))
+    return *code;
+
   int code = kExitOk;
-  const auto dir_a = results_of(ab[0], base / "A", replications, j, common.quiet, &code);
+  const auto dir_a = results_of(*side_a, base / "A", replications, j, common.quiet, &code);
   if (!dir_a) return code;
-  const auto dir_b = results_of(ab[1], base / "B", replications, j, common.quiet, &code);
+  const auto dir_b = results_of(*side_b, base / "B", replications, j, common.quiet, &code);
   if (!dir_b) return code;
   const auto a = read_results(*dir_a);
   const auto b = read_results(*dir_b);
   if (!a || !b) return kExitBadInput;
-
-  if (a->plan.points.size() != b->plan.points.size()) {
-    std::cerr << "sdsim: compare: A has " << a->plan.points.size() << " points and B "
-              << b->plan.points.size() << "; points are paired by position, so both need the "
-              << "same grid\n";
+  if (const std::string why = unpaired(a->plan, b->plan); !why.empty()) {  // as run
+    std::cerr << "sdsim: compare: " << why << "\n";
     return kExitBadInput;
   }
-  const std::size_t pairs = std::min(a->plan.seeds.size(), b->plan.seeds.size());
-  for (std::size_t k = 0; k < pairs; ++k) {
-    if (a->plan.seeds[k] != b->plan.seeds[k]) {
-      std::cerr << "sdsim: compare: replication " << k << " of A ran with seed " << a->plan.seeds[k]
-                << " and of B with " << b->plan.seeds[k]
-                << ": the runs cannot be paired (give both scenarios the same `seed`)\n";
-      return kExitBadInput;
-    }
-  }
-  // Metrics of both, in A's order, filtered by --metric ("p99" or "p99_ms").
+  // Metrics of both, in A's order, filtered by --metric (a metric can have no value at all in
+  // the runs, e.g. a utilisation: it is known only now).
   std::vector<std::pair<std::size_t, std::size_t>> metrics;  // (index in A, index in B)
   std::vector<std::string> names;
   for (std::size_t i = 0; i < a->metrics.size(); ++i)
@@ -110,20 +180,11 @@ int compare_main(const std::vector<std::string>& args) {
         names.push_back(a->metrics[i].name);
       }
   if (!wanted.empty()) {
+    if (auto bad = unknown_metric(wanted, names)) return *bad;
     std::vector<std::pair<std::size_t, std::size_t>> chosen;
-    for (const auto& w : wanted) {
-      bool found = false;
+    for (const auto& w : wanted)
       for (std::size_t m = 0; m < names.size(); ++m)
-        if (names[m] == w || display(names[m]).first == w) {
-          chosen.push_back(metrics[m]);
-          found = true;
-        }
-      if (!found) {
-        std::string list;
-        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-        return usage_error("--metric: no metric '" + w + "' (metrics: " + list + ")");
-      }
-    }
+        if (names[m] == w || display(names[m]).first == w) chosen.push_back(metrics[m]);
     metrics = chosen;
   }
 
