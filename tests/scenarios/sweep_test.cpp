@@ -98,6 +98,36 @@ TEST(Sweep, WritesOneRowPerPointWithIntervals) {
   EXPECT_NEAR(std::stod(rows[2][column(h, "api_utilisation_mean")]), 0.6, 0.05);
 }
 
+// Every request takes exactly 10 ms (no queueing), so every replication reports the same p99
+// and mean. The mean's interval is then exactly 0 wide (it is exact), but a percentile is known
+// only to its histogram bucket: its interval is +/- the bucket resolution, not 0.
+TEST(Sweep, PercentileIntervalIsAtLeastTheHistogramResolution) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", R"(name: constant
+seed: 3
+duration: 20s
+clients:
+  - {name: users, target: api, arrival: {poisson: 50/s}}
+components:
+  - {name: api, kind: service, workers: unlimited, service_time: const(10ms)}
+)");
+  const CliResult r = run_cli({"sweep", (dir.path() / "s.yaml").string(), "--replications", "3",
+                               "--out", (dir.path() / "out").string(), "--no-html", "--quiet"},
+                              dir.path());
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  const auto rows = read_csv(dir.path() / "out" / "sweep.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  const auto& h = rows[0];
+  auto cell = [&](const std::string& c) { return std::stod(rows[1][column(h, c)]); };
+  EXPECT_EQ(cell("mean_ms_mean"), 10);
+  EXPECT_EQ(cell("mean_ms_ci95_low"), 10);
+  EXPECT_EQ(cell("mean_ms_ci95_high"), 10);
+  EXPECT_EQ(cell("p99_ms_mean"), 10);
+  const double bound = std::sqrt(1 + 1.0 / 128) - 1;  // 0.39%: LatencyHistogram's
+  EXPECT_NEAR(cell("p99_ms_ci95_low"), 10 * (1 - bound), 1e-4);
+  EXPECT_NEAR(cell("p99_ms_ci95_high"), 10 * (1 + bound), 1e-4);
+}
+
 // The command line's --vary and --replications replace the scenario's; -j 2 gives the same
 // bytes as -j 1 (each run is deterministic and the csv does not depend on the order). -j2 is
 // -j 2.

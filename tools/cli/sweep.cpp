@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sim/metrics/histogram.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/rng/random_stream.hpp"
 
@@ -161,10 +162,14 @@ Interval mean_interval(const std::vector<double>& values) {
 }
 
 std::vector<Metric> sweep_metrics(const std::vector<std::string>& component_names) {
+  const double bucket = LatencyHistogram::relative_error_bound();
   std::vector<Metric> out = {
-      {"p50_ms", "system.latency.ok.p50_ms"},          {"p99_ms", "system.latency.ok.p99_ms"},
-      {"p999_ms", "system.latency.ok.p999_ms"},        {"mean_ms", "system.latency.ok.mean_ms"},
-      {"availability", "system.availability"},         {"goodput_per_s", "system.goodput_per_s"},
+      {"p50_ms", "system.latency.ok.p50_ms", bucket},
+      {"p99_ms", "system.latency.ok.p99_ms", bucket},
+      {"p999_ms", "system.latency.ok.p999_ms", bucket},
+      {"mean_ms", "system.latency.ok.mean_ms"},
+      {"availability", "system.availability"},
+      {"goodput_per_s", "system.goodput_per_s"},
       {"throughput_per_s", "system.throughput_per_s"},
   };
   for (const auto& c : component_names)
@@ -295,7 +300,14 @@ int write_sweep_results(const fs::path& dir, bool html, bool quiet) {
       std::vector<double> xs;
       for (const auto& v : r->values[p][m])
         if (v) xs.push_back(*v);
-      const Interval i = mean_interval(xs);
+      Interval i = mean_interval(xs);
+      // A percentile is known to its histogram bucket only: when the replications agree more
+      // closely than that (common random numbers can put them all in one bucket), the interval
+      // is the bucket's resolution, not a false width of 0.
+      if (i.low && i.half_width() < r->metrics[m].resolution * std::fabs(i.mean)) {
+        i.low = i.mean - r->metrics[m].resolution * std::fabs(i.mean);
+        i.high = i.mean + r->metrics[m].resolution * std::fabs(i.mean);
+      }
       csv << ',' << (i.n > 0 ? number(i.mean) : "") << ',' << (i.low ? number(*i.low) : "") << ','
           << (i.high ? number(*i.high) : "") << ',' << i.n;
     }

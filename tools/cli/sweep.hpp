@@ -71,8 +71,9 @@ Interval mean_interval(const std::vector<double>& values);
 
 // One metric of summary.json as sweep.csv and compare name it.
 struct Metric {
-  std::string name;  // column prefix: "p99_ms", "api_utilisation"
-  std::string path;  // in summary.json: "system.latency.ok.p99_ms"
+  std::string name;         // column prefix: "p99_ms", "api_utilisation"
+  std::string path;         // in summary.json: "system.latency.ok.p99_ms"
+  double resolution = 0.0;  // relative resolution of each value (percentiles: the histogram's)
 };
 // p50/p99/p999/mean of ok latency (ms), availability, goodput, throughput, and each component's
 // worker utilisation (where it has one).
