@@ -30,6 +30,7 @@ img { max-width: 100%; height: auto; display: block; margin: 0.5em 0; }
 .verdict-bad { color: #b01c1c; font-weight: bold; }
 .note { color: #555; font-size: 0.9em; }
 pre { background: #f4f4f4; padding: 0.6em; overflow-x: auto; }
+.wide { overflow-x: auto; }
 """
 
 
@@ -57,12 +58,12 @@ class Page:
     def table(self, header, rows, table_id=None):
         """header: column names; rows: lists of cells (str or numbers)."""
         tid = f' id="{html.escape(table_id)}"' if table_id else ""
-        out = [f"<table{tid}><thead><tr>"]
+        out = [f'<div class="wide"><table{tid}><thead><tr>']
         out += [f"<th>{html.escape(str(h))}</th>" for h in header]
         out.append("</tr></thead><tbody>")
         for row in rows:
             out.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>")
-        out.append("</tbody></table>")
+        out.append("</tbody></table></div>")  # a wide table scrolls, not the page
         self.parts.append("".join(out))
 
     def figure(self, fig, alt):

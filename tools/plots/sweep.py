@@ -17,16 +17,36 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import htmlpage  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)$")
 
 
+NUMBER_IN_TEXT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
 def positions(values):
-    """x positions of the values and whether they are numbers (same unit) or categories."""
+    """x positions of the values, whether they are numbers, and the axis label's template.
+
+    Numbers with one unit (30/s, 12ms, 4) are placed by their number. So are values that differ
+    in one number only ({poisson: 100/s} and {poisson: 200/s}, exp(5ms) and exp(8ms)): the
+    template names the rest ({poisson: N/s}). Anything else is a category, in sweep order.
+    """
     parsed = [NUMBER.match(v) for v in values]
     if all(parsed) and len({m.group(2) for m in parsed}) == 1:
-        return [float(m.group(1)) for m in parsed], True
-    return list(range(len(values))), False
+        return [float(m.group(1)) for m in parsed], True, None
+    texts = [NUMBER_IN_TEXT.split(v) for v in values]
+    numbers = [NUMBER_IN_TEXT.findall(v) for v in values]
+    if all(t == texts[0] for t in texts) and numbers[0]:
+        differing = [i for i in range(len(numbers[0]))
+                     if len({float(n[i]) for n in numbers}) > 1]
+        if len(differing) == 1:
+            i = differing[0]
+            template = "".join(part + (("N" if k == i else numbers[0][k])
+                                       if k < len(numbers[0]) else "")
+                               for k, part in enumerate(texts[0]))
+            return [float(n[i]) for n in numbers], True, template
+    return list(range(len(values))), False, None
 
 
 def cell(row, name):
@@ -39,7 +59,7 @@ def knee(page, plan, rows, metric, label):
     fig, ax = htmlpage.new_figure()
     first = axes[0]
     xs_all = plan["vary"][0]["values"]
-    x_of, numeric = positions(xs_all)
+    x_of, numeric, template = positions(xs_all)
     where = dict(zip(xs_all, x_of))
     groups = {}
     for row in rows:
@@ -65,7 +85,9 @@ def knee(page, plan, rows, metric, label):
     if not numeric:
         ax.set_xticks(x_of)
         ax.set_xticklabels(xs_all, rotation=20)
-    ax.set_xlabel(first)
+    elif all(float(x).is_integer() for x in x_of):  # workers, replicas: no tick at 4.5
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(first + (f" = {template}" if template else ""))
     ax.set_ylabel(label)
     ax.legend(fontsize=8)
     page.figure(fig, f"{label} against {first}")
