@@ -263,6 +263,11 @@ components:
   const double diff = std::stod(m[1]), half = std::stod(m[2]);
   std::printf("[compare] 8 - 4 workers at 340/s: p99 %.1f ms +/- %.1f ms (4 pairs)\n", diff, half);
   EXPECT_LT(diff + half, 0) << "the interval should exclude 0";
+  EXPECT_NE(r.out.find("B: " + (out / "B").string() +
+                       " (eight: " + (dir.path() / "eight.yaml").string() + ")"),
+            std::string::npos)
+      << "each side is named by its folder, scenario and file\n"
+      << show(r);
   EXPECT_TRUE(fs::exists(out / "A" / "sweep.csv"));
   EXPECT_TRUE(fs::exists(out / "B" / "sweep.csv"));
 

@@ -85,6 +85,14 @@ std::optional<fs::path> results_of(const Side& side, const fs::path& into,
   return into;
 }
 
+// "out/compare/A (four: /abs/four.yaml --set components.api.workers=8)": what a side ran, so
+// that two sides of one scenario with different --set are told apart.
+std::string describe(const fs::path& dir, const SweepPlan& plan) {
+  std::string text = dir.string() + " (" + plan.scenario_name + ": " + plan.file;
+  for (const auto& set : plan.sets) text += " --set " + set;
+  return text + ")";
+}
+
 // Why A and B cannot be compared (empty: they can): the same grid, the same seeds.
 std::string unpaired(const SweepPlan& a, const SweepPlan& b) {
   if (a.points.size() != b.points.size())
@@ -188,8 +196,7 @@ int compare_main(const std::vector<std::string>& args) {
     metrics = chosen;
   }
 
-  std::cout << "A: " << dir_a->string() << " (" << a->plan.scenario_name
-            << ")\nB: " << dir_b->string() << " (" << b->plan.scenario_name << ")\n"
+  std::cout << "A: " << describe(*dir_a, a->plan) << "\nB: " << describe(*dir_b, b->plan) << "\n"
             << "paired by replication (same seeds); 95% intervals, Student t\n";
   for (std::size_t p = 0; p < a->plan.points.size(); ++p) {
     std::string where;
