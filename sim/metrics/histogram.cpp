@@ -14,7 +14,19 @@ const double kZeroBelow = std::ldexp(1.0, LatencyHistogram::kMinExp);
 
 double LatencyHistogram::relative_error_bound() { return std::sqrt(1.0 + 1.0 / kSubBuckets) - 1.0; }
 
-LatencyHistogram::LatencyHistogram() : buckets_(kBuckets, 0) {}
+LatencyHistogram::LatencyHistogram() = default;
+
+void LatencyHistogram::cover(int index) {
+  const int first = index / kSubBuckets * kSubBuckets;  // the octave's first bucket
+  const int size = static_cast<int>(buckets_.size());
+  const int low = size == 0 ? first : std::min(base_, first);
+  const int high = size == 0 ? first + kSubBuckets : std::max(base_ + size, first + kSubBuckets);
+  // A new vector of exactly the octaves needed (growth is rare: at most once per octave).
+  std::vector<std::uint64_t> grown(static_cast<std::size_t>(high - low), 0);
+  if (size > 0) std::copy(buckets_.begin(), buckets_.end(), grown.begin() + (base_ - low));
+  buckets_.swap(grown);
+  base_ = low;
+}
 
 int LatencyHistogram::bucket_of(double value) {
   // value >= 2^kMinExp is a normal double 1.f x 2^e: the octave is e - kMinExp and the
@@ -60,7 +72,8 @@ void LatencyHistogram::add(double value) {
     return;
   }
   const int b = bucket_of(value);
-  ++buckets_[b];
+  if (b < base_ || b >= base_ + static_cast<int>(buckets_.size())) cover(b);
+  ++buckets_[static_cast<std::size_t>(b - base_)];
   if (lowest_ < 0 || b < lowest_) lowest_ = b;
   if (b > highest_) highest_ = b;
 }
@@ -78,14 +91,17 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
   sum_ += other.sum_;
   zeros_ += other.zeros_;
   if (other.lowest_ >= 0) {
-    for (int b = other.lowest_; b <= other.highest_; ++b) buckets_[b] += other.buckets_[b];
+    cover(other.lowest_);
+    cover(other.highest_);
+    for (int b = other.lowest_; b <= other.highest_; ++b)
+      buckets_[static_cast<std::size_t>(b - base_)] += other.at(b);
     lowest_ = lowest_ < 0 ? other.lowest_ : std::min(lowest_, other.lowest_);
     highest_ = std::max(highest_, other.highest_);
   }
 }
 
 void LatencyHistogram::reset() {
-  if (lowest_ >= 0) std::fill(buckets_.begin() + lowest_, buckets_.begin() + highest_ + 1, 0);
+  std::fill(buckets_.begin(), buckets_.end(), 0);  // keeps the octaves: the next window reuses them
   lowest_ = highest_ = -1;
   zeros_ = count_ = 0;
   sum_ = min_ = max_ = 0;
@@ -113,7 +129,7 @@ std::optional<double> LatencyHistogram::quantile(double q) const {
   std::uint64_t seen = zeros_;
   if (seen >= rank) return min_;  // min_ is a zero here
   for (int b = lowest_; b <= highest_; ++b) {
-    seen += buckets_[b];
+    seen += at(b);
     if (seen >= rank) return representative(b);
   }
   return max_;
@@ -126,7 +142,7 @@ std::optional<double> LatencyHistogram::fraction_above(double threshold) const {
     above = count_ - zeros_;
   } else if (lowest_ >= 0) {
     const int t = bucket_of(threshold);
-    for (int b = std::max(t + 1, lowest_); b <= highest_; ++b) above += buckets_[b];
+    for (int b = std::max(t + 1, lowest_); b <= highest_; ++b) above += at(b);
   }
   return static_cast<double>(above) / static_cast<double>(count_);
 }

@@ -1,5 +1,5 @@
 // LatencyHistogram: percentiles of non-negative values (seconds) with a bounded relative
-// error, in constant memory.
+// error, in bounded memory.
 //
 // Buckets are log-linear (as in HdrHistogram): each power-of-two range [2^e, 2^(e+1)) is cut
 // into kSubBuckets equal parts, so a bucket [lo, hi) has hi/lo <= 1 + 1/kSubBuckets (at the
@@ -9,9 +9,13 @@
 // Values below 2^-40 s (~1 ps) count as exact zeros; values above 2^30 s land in the top
 // bucket (and max is kept exactly). The bucket index is read from the double's exponent and
 // fraction bits: no log() per sample.
+// Memory: buckets are allocated a whole octave (1 KiB) at a time, covering only the octaves
+// between the smallest and the largest value seen (a service's latencies span a few octaves:
+// a few KiB, where all 70 octaves would take 70 KiB per histogram; a scenario has thousands).
 // Means are exact (sum / count), not derived from buckets.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -49,16 +53,22 @@ class LatencyHistogram {
     if (zeros_ > 0) visit(0.0, zeros_);
     if (lowest_ < 0) return;
     for (int b = lowest_; b <= highest_; ++b)
-      if (buckets_[b] > 0) visit(bucket_high(b), buckets_[b]);
+      if (at(b) > 0) visit(bucket_high(b), at(b));
   }
+  // Bytes held by the buckets (for tests and memory accounting).
+  std::size_t allocated_bytes() const { return buckets_.capacity() * sizeof(std::uint64_t); }
 
  private:
   static int bucket_of(double value);
   static double bucket_low(int index);
   static double bucket_high(int index);
   double representative(int index) const;
+  // Makes bucket `index` addressable (allocating whole octaves); at() reads an allocated one.
+  void cover(int index);
+  std::uint64_t at(int index) const { return buckets_[static_cast<std::size_t>(index - base_)]; }
 
-  std::vector<std::uint64_t> buckets_;
+  std::vector<std::uint64_t> buckets_;  // buckets base_ .. base_ + size - 1 (whole octaves)
+  int base_ = 0;
   std::uint64_t zeros_ = 0;
   std::uint64_t count_ = 0;
   double sum_ = 0;

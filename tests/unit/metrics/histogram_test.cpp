@@ -260,6 +260,41 @@ TEST(LatencyHistogram, MergeEqualsAddingBothSamples) {
   EXPECT_EQ(*into_empty.quantile(0.99), *hb.quantile(0.99));
 }
 
+// Buckets are allocated an octave at a time over the range seen, growing down as well as up
+// (by add and by merge), with the same percentiles as one histogram of all the values.
+TEST(LatencyHistogram, AllocatesOnlyTheOctavesItsValuesSpan) {
+  constexpr std::size_t kOctave = LatencyHistogram::kSubBuckets * sizeof(std::uint64_t);
+  LatencyHistogram h;
+  EXPECT_EQ(h.allocated_bytes(), 0u);
+  h.add(0.0);  // an exact zero needs no bucket
+  EXPECT_EQ(h.allocated_bytes(), 0u);
+  h.add(0.0015);
+  h.add(0.0019);  // the same octave [2^-10, 2^-9) s
+  EXPECT_EQ(h.allocated_bytes(), kOctave);
+  h.add(0.0005);  // one octave down: [2^-11, 2^-10)
+  EXPECT_EQ(h.allocated_bytes(), 2 * kOctave);
+  h.add(0.006);  // two octaves up: [2^-9, 2^-8) and [2^-8, 2^-7)
+  EXPECT_EQ(h.allocated_bytes(), 4 * kOctave);
+  EXPECT_EQ(*h.quantile(0.2), 0.0);
+  EXPECT_NEAR(*h.quantile(0.4), 0.0005, 0.0005 * LatencyHistogram::relative_error_bound());
+  EXPECT_NEAR(*h.quantile(0.6), 0.0015, 0.0015 * LatencyHistogram::relative_error_bound());
+  EXPECT_EQ(*h.quantile(1.0), 0.006);
+
+  // A slow histogram merged with a fast one below it: the range grows down.
+  auto fast = make_exponential(0.002);
+  auto slow = make_lognormal_median_p99(0.5, 9.0);
+  LatencyHistogram ha, hb, both;
+  for (double v : draw(*fast, 41, 20'000)) ha.add(v), both.add(v);
+  for (double v : draw(*slow, 42, 20'000)) hb.add(v), both.add(v);
+  hb.merge(ha);
+  for (int k = 1; k <= 1000; ++k)
+    EXPECT_EQ(*hb.quantile(k / 1000.0), *both.quantile(k / 1000.0)) << k;
+  // exp(2 ms) and lognormal(0.5 s, p99 9 s) over 20,000 draws span about 30 octaves, far
+  // fewer than the 70 a full table would hold.
+  EXPECT_LE(hb.allocated_bytes(), 35 * kOctave);
+  EXPECT_EQ(hb.allocated_bytes(), both.allocated_bytes());
+}
+
 TEST(LatencyHistogram, ResetForgetsEverything) {
   LatencyHistogram h;
   for (double v : {0.0, 1e-6, 0.3, 40.0, 5e9}) h.add(v);
