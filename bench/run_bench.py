@@ -113,8 +113,10 @@ def main():
     tier3_yaml = os.path.join(ROOT, "bench/macro/tier3.yaml")
     tier3_flow_yaml = os.path.join(ROOT, "bench/macro/tier3-flow.yaml")
     variants = [
-        ("sdsim mmc", [sdsim, "run", rel(mmc_yaml), "--out", os.path.join(tmp, "mmc"), "--quiet"]),
-        ("sdsim lb4", [sdsim, "run", rel(lb4_yaml), "--out", os.path.join(tmp, "lb4"), "--quiet"]),
+        ("sdsim mmc", [sdsim, "run", rel(mmc_yaml), "--out", os.path.join(tmp, "mmc"), "--quiet",
+                       "--no-report"]),
+        ("sdsim lb4", [sdsim, "run", rel(lb4_yaml), "--out", os.path.join(tmp, "lb4"), "--quiet",
+                       "--no-report"]),
         ("DES mmc", [des, "--rate", str(MMC["rate"]), "--mean-service", str(MMC["mean_service"]),
                      "--workers", str(MMC["workers"]), "--requests", str(a.des_requests),
                      "--seed", str(MMC["seed"]), "--client", MMC["client"],
@@ -124,11 +126,11 @@ def main():
                         "--workers", str(MMC["workers"]), "--requests", str(a.simpy_requests),
                         "--seed", str(MMC["seed"])]),
         ("sdsim tier3", [sdsim, "run", rel(tier3_yaml), "--out", os.path.join(tmp, "tier3"),
-                         "--quiet"]),
+                         "--quiet", "--no-report"]),
         ("SimPy2 tier3", [a.simpy_python, "bench/baselines/tier3_simpy2.py",
                           "--requests", str(a.simpy_requests)]),
         ("sdsim tier3 flow", [sdsim, "run", rel(tier3_flow_yaml), "--out",
-                              os.path.join(tmp, "tier3flow"), "--quiet"]),
+                              os.path.join(tmp, "tier3flow"), "--quiet", "--no-report"]),
     ]
     # Each variant's own baseline: the same model in SimPy 2.
     same_model = {"sdsim mmc": "SimPy2 mmc", "DES mmc": "SimPy2 mmc",

@@ -80,13 +80,13 @@ def main():
     for name, back in variants:
         if back is None:
             cmds[name] = [sdsim, "run", "bench/macro/tier3.yaml", "--out",
-                          os.path.join(tmp, "tier3"), "--quiet"]
+                          os.path.join(tmp, "tier3"), "--quiet", "--no-report"]
             continue
         yaml = os.path.join(tmp, ("many" if back == "10s" else "few") + ".yaml")
         gens[name] = [sys.executable, rel(GEN), "--stacks", str(a.stacks), "--back-time", back,
                       "-o", yaml]
         run(gens[name])
-        cmds[name] = [sdsim, "run", yaml, "--out", yaml[:-5], "--quiet"]
+        cmds[name] = [sdsim, "run", yaml, "--out", yaml[:-5], "--quiet", "--no-report"]
 
     keys = ["load_s", "setup_s", "wall_s", "requests_per_wall_s", "peak_rss_bytes"]
     data = {n: {k: [] for k in keys + ["process_s", "in_flight", "requests", "components",

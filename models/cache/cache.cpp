@@ -5,6 +5,7 @@
 #include "sim/engine/network.hpp"
 #include "sim/engine/platform.hpp"
 #include "sim/metrics/metrics_hub.hpp"
+#include "sim/metrics/tracer.hpp"
 
 namespace sdsim {
 
@@ -108,6 +109,8 @@ void CacheReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
   const Seconds now = c.ctx_.calendar.now();
   ++busy_;
   c.stats_.started(now, arrived_at, from_queue);
+  if (m->trace != 0 && now > arrived_at)
+    c.ctx_.tracer->span(m->trace, c.name(), index_, "queue wait", "queue", arrived_at, now);
   const Seconds service = c.config_.hit_time ? c.config_.hit_time->sample(c.hit_time_rng_) : 0;
   if (service <= 0) {
     lookup_done(m, arrived_at, 0);
@@ -163,6 +166,8 @@ void CacheReplica::lookup_done(Message* m, Seconds arrived_at, Seconds service) 
   Cache& c = cache_;
   const Seconds now = c.ctx_.calendar.now();
   c.stats_.finished(now, arrived_at, service);
+  if (m->trace != 0 && service > 0)
+    c.ctx_.tracer->span(m->trace, c.name(), index_, "lookup", "service", now - service, now);
   --busy_;
   const Waiter w{m, arrived_at, now};
   if (m->op == Op::kWrite)
@@ -331,6 +336,13 @@ void CacheReplica::reply(const Waiter& w, Status status, CacheResult result) {
   const Seconds now = cache_.ctx_.calendar.now();
   cache_.stats_.departed(now, w.arrived_at);
   Message& m = *w.message;
+  if (m.trace != 0) {  // the whole stay, named by its outcome (a miss includes the fetch)
+    const char* what = status != Status::kOk          ? "failed"
+                       : result == CacheResult::kHit  ? "hit"
+                       : result == CacheResult::kMiss ? "miss"
+                                                      : "write";
+    cache_.ctx_.tracer->span(m.trace, cache_.name(), index_, what, "residence", w.arrived_at, now);
+  }
   m.status = status;
   m.cache = result;
   m.held_for = now - w.arrived_at;

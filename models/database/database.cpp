@@ -12,6 +12,7 @@
 #include "sim/engine/network.hpp"
 #include "sim/engine/platform.hpp"
 #include "sim/metrics/metrics_hub.hpp"
+#include "sim/metrics/tracer.hpp"
 
 namespace sdsim {
 
@@ -95,6 +96,10 @@ DatabaseReplica::DatabaseReplica(Database& db, Host& host, std::size_t shard, st
       to_peer_(static_cast<std::size_t>(db.config_.replicas), nullptr),
       from_peer_(static_cast<std::size_t>(db.config_.replicas), nullptr) {}
 
+std::size_t DatabaseReplica::host_index() const {
+  return shard_ * static_cast<std::size_t>(db_.config_.replicas) + index_;
+}
+
 void DatabaseReplica::on_call(Message& m) {
   if (db_.is_peer(m.caller)) {
     answer_peer(m);
@@ -104,7 +109,7 @@ void DatabaseReplica::on_call(Message& m) {
   const Seconds now = db.ctx_.calendar.now();
   const DatabaseConfig& cfg = db.config_;
   db.stats_.arrived(now);
-  const std::size_t host = shard_ * static_cast<std::size_t>(cfg.replicas) + index_;
+  const std::size_t host = host_index();
   if (const double p = db.error_probability(host); p > 0 && db.error_rng_.uniform01() < p) {
     db.stats_.errored(now, now);
     answer_at_once(m, Status::kError);
@@ -168,6 +173,8 @@ void DatabaseReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
   ++busy_;
   ++working_;
   db.stats_.started(now, arrived_at, from_queue);
+  if (m->trace != 0 && now > arrived_at)
+    db.ctx_.tracer->span(m->trace, db.name(), host_index(), "queue wait", "queue", arrived_at, now);
   const Distribution& law = m->op == Op::kWrite ? *db.config_.write_time : *db.config_.read_time;
   const Seconds work = law.sample(db.service_rng_);
   const std::uint32_t slot = jobs_.acquire();
@@ -175,6 +182,7 @@ void DatabaseReplica::begin(Message* m, Seconds arrived_at, bool from_queue) {
   j.message = m;
   j.arrived_at = arrived_at;
   j.service = work;
+  j.started = now;
   j.working = true;
   void* data = pack_slot(slot, jobs_[slot].gen);
   if (!db.cpu_sharing_) {
@@ -228,6 +236,9 @@ void DatabaseReplica::work_done(std::uint32_t slot) {
   Job& j = jobs_[slot].value;
   j.working = false;
   db.stats_.work_done(now, j.arrived_at, j.service);
+  if (j.message->trace != 0)
+    db.ctx_.tracer->span(j.message->trace, db.name(), host_index(),
+                         j.message->op == Op::kWrite ? "write" : "read", "service", j.started, now);
   if (j.message->op == Op::kWrite)
     write_done(slot);
   else
@@ -380,6 +391,9 @@ void DatabaseReplica::finish(std::uint32_t slot, Status status) {
     if (stale) db.stats_.count(db.counters_.stale_reads, j.arrived_at);
   }
   db.stats_.departed(now, j.arrived_at);
+  if (m.trace != 0)  // the whole stay: queue, work, and the replicas' answers for a quorum
+    db.ctx_.tracer->span(m.trace, db.name(), host_index(), "handle", "residence", j.arrived_at,
+                         now);
   m.status = status;
   m.held_for = now - j.arrived_at;
   m.reply_route->send_reply(m, m.response_bytes);

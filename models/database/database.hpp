@@ -65,6 +65,7 @@ class DatabaseReplica final : public Node {
     Message* message = nullptr;
     Seconds arrived_at = 0;
     Seconds service = 0;
+    Seconds started = 0;          // its own work began (for traces)
     std::uint64_t version = 0;    // write: its version; read: the newest version seen
     std::uint64_t committed = 0;  // read: the committed version when its own work ended
     int pending = 0;              // answers still needed (acks of a write, versions of a read)
@@ -87,6 +88,8 @@ class DatabaseReplica final : public Node {
   // replication wants no answer.
   void send_peer(std::size_t peer, std::uint32_t slot, Op op, std::uint64_t version, bool ack);
   void answer_peer(Message& m);
+  // shard x replicas + index: this replica's number among all of the database's (trace tracks).
+  std::size_t host_index() const;
 
   Database& db_;
   std::size_t shard_, index_;  // index within the shard (0 = primary)

@@ -34,9 +34,9 @@ void Tracer::span(std::uint32_t trace, const std::string& component, std::size_t
 
 void Tracer::write(std::ostream& out) const {
   using nlohmann::json;
-  // Lanes: spans of a track sorted by (start, longest first); each goes to the first lane
-  // where it starts after the lane's open spans end, or nests in the innermost open span of
-  // the same request.
+  // Lanes: spans of a track sorted by (start, longest first); each nests in the innermost open
+  // span of the same request when one holds it (so a request's work on a replica sits inside
+  // its stay there, on one lane), else goes to the first lane whose open spans have ended.
   std::vector<std::size_t> order(spans_.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
@@ -59,16 +59,18 @@ void Tracer::write(std::ostream& out) const {
       current = s.track;
       stacks.clear();
     }
-    std::uint32_t k = 0;
-    for (;; ++k) {
-      if (k == stacks.size()) stacks.emplace_back();
-      auto& st = stacks[k];
+    for (auto& st : stacks)
       while (!st.empty() && st.back().to <= s.from) st.pop_back();
-      if (st.empty() || (st.back().trace == s.trace && st.back().to >= s.to)) {
-        st.push_back({s.to, s.trace});
-        break;
-      }
+    std::uint32_t k = 0;
+    while (k < stacks.size() &&
+           (stacks[k].empty() || stacks[k].back().trace != s.trace || stacks[k].back().to < s.to))
+      ++k;
+    if (k == stacks.size()) {  // nowhere to nest: the first free lane
+      k = 0;
+      while (k < stacks.size() && !stacks[k].empty()) ++k;
+      if (k == stacks.size()) stacks.emplace_back();
     }
+    stacks[k].push_back({s.to, s.trace});
     lane[i] = k;
     lanes_of[s.track] = std::max(lanes_of[s.track], k + 1);
   }

@@ -261,6 +261,84 @@ TEST(Trace, SpansNestTracksAreNamedAndResultsUnchanged) {
               retried);
 }
 
+// Caches and databases report their own spans: a lookup and the whole stay named by its
+// outcome (hit, miss), a database's queue wait, read or write work, and whole stay (with the
+// replicas' acknowledgements of a quorum write). A replica's work nests in its stay.
+TEST(Trace, CachesAndDatabasesReportTheirSpans) {
+  ScratchDir dir;
+  dir.file("store.yaml", R"(name: store
+seed: 4
+requests: 200
+network:
+  default: {latency: 0.5ms}
+clients:
+  - name: users
+    target: api
+    arrival: {poisson: 400/s}
+    keys: {count: 50, zipf: 1.0}
+    classes:
+      - {name: view, share: 80%, op: read}
+      - {name: edit, share: 20%, op: write}
+components:
+  - name: api
+    kind: service
+    workers: unlimited
+    service_time: exp(1ms)
+    calls:
+      - {to: cache, when: read}
+      - {to: db, when: cache_miss}
+      - {to: db, when: write}
+  - {name: cache, kind: cache, capacity: 20, policy: lru, hit_time: exp(0.2ms)}
+  - name: db
+    kind: database
+    replicas: 3
+    workers: 1
+    service_time: {read: exp(3ms), write: exp(5ms)}
+    replication: {mode: sync}
+    quorum: {write: 2}
+)");
+  const Shell r = sh(dir.path(), kCli + " run -q store.yaml --out t --trace 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto trace = nlohmann::json::parse(read_all(dir.path() / "t/trace.json"));
+  std::map<int, std::string> process;
+  for (const auto& e : trace["traceEvents"])
+    if (e["ph"] == "M" && e["name"] == "process_name") process[e["pid"]] = e["args"]["name"];
+  std::map<std::string, int> count;  // "cache hit", "db write", ...
+  struct Stay {
+    int tid;
+    double from, to;
+  };
+  std::map<std::string, std::vector<Stay>> db_stays;  // per request
+  std::vector<std::pair<std::string, Stay>> db_work;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] != "X") continue;
+    const std::string who = process[e["pid"]];
+    if (who != "cache" && who != "db") continue;
+    const std::string name = e["name"];
+    ++count[who + " " + name];
+    const double ts = e["ts"];
+    const Stay stay{e["tid"].get<int>(), ts, ts + e["dur"].get<double>()};
+    if (who == "db" && e["cat"] == "residence") db_stays[e["args"]["request"]].push_back(stay);
+    if (who == "db" && e["cat"] == "service") db_work.emplace_back(e["args"]["request"], stay);
+  }
+  EXPECT_GT(count["cache hit"], 0);
+  EXPECT_GT(count["cache miss"], 0);
+  EXPECT_EQ(count["cache lookup"], count["cache hit"] + count["cache miss"]);
+  EXPECT_GT(count["db read"], 0) << "a miss reads the database";
+  EXPECT_GT(count["db write"], 0);
+  EXPECT_GT(count["db queue wait"], 0) << "one worker per replica: some wait";
+  EXPECT_EQ(count["db handle"], count["db read"] + count["db write"]);
+  for (const auto& [request, work] : db_work) {
+    bool inside = false;
+    for (const Stay& s : db_stays[request])
+      inside |= s.tid == work.tid && work.from >= s.from - 1e-3 && work.to <= s.to + 1e-3;
+    EXPECT_TRUE(inside) << request << ": db work outside its stay on that replica";
+  }
+  std::printf("cache: %d hits, %d misses; db: %d reads, %d writes, %d queue waits\n",
+              count["cache hit"], count["cache miss"], count["db read"], count["db write"],
+              count["db queue wait"]);
+}
+
 TEST(Trace, SamplesOneInNByRequestId) {
   ScratchDir dir;
   dir.file("two.yaml", kTwoTier);
