@@ -28,13 +28,15 @@ NUMBER_IN_TEXT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 def positions(values):
     """x positions of the values, whether they are numbers, and the axis label's template.
 
-    Numbers with one unit (30/s, 12ms, 4) are placed by their number. So are values that differ
-    in one number only ({poisson: 100/s} and {poisson: 200/s}, exp(5ms) and exp(8ms)): the
-    template names the rest ({poisson: N/s}). Anything else is a category, in sweep order.
+    Numbers with one unit (30/s, 12ms, 4) are placed by their number (template N/s, Nms, or
+    None without a unit). So are values that differ in one number only ({poisson: 100/s} and
+    {poisson: 200/s}, exp(5ms) and exp(8ms)): the template names the rest ({poisson: N/s}).
+    Anything else is a category, in sweep order.
     """
     parsed = [NUMBER.match(v) for v in values]
     if all(parsed) and len({m.group(2) for m in parsed}) == 1:
-        return [float(m.group(1)) for m in parsed], True, None
+        unit = parsed[0].group(2)
+        return [float(m.group(1)) for m in parsed], True, "N" + unit if unit else None
     texts = [NUMBER_IN_TEXT.split(v) for v in values]
     numbers = [NUMBER_IN_TEXT.findall(v) for v in values]
     if all(t == texts[0] for t in texts) and numbers[0]:
@@ -47,6 +49,16 @@ def positions(values):
                                for k, part in enumerate(texts[0]))
             return [float(n[i]) for n in numbers], True, template
     return list(range(len(values))), False, None
+
+
+def ticks_on_points(xs):
+    """True when every value can have its own tick: at most 12, none closer to the next than
+    5% of the range (else the labels would overlap)."""
+    xs = sorted(set(xs))
+    if len(xs) < 2 or len(xs) > 12:
+        return False
+    span = xs[-1] - xs[0]
+    return all(b - a >= 0.05 * span for a, b in zip(xs, xs[1:]))
 
 
 def cell(row, name):
@@ -73,7 +85,9 @@ def knee(page, plan, rows, metric, label):
                 continue
             low = cell(row, metric + "_ci95_low")
             high = cell(row, metric + "_ci95_high")
-            pts.append((where[row[first]], mean, low if low is not None else mean,
+            # Both plotted metrics are >= 0: a t interval of a few replications can reach
+            # below 0, the band stops at 0 (the table keeps the interval as computed).
+            pts.append((where[row[first]], mean, max(low, 0.0) if low is not None else mean,
                         high if high is not None else mean))
         if not pts:
             continue
@@ -85,6 +99,9 @@ def knee(page, plan, rows, metric, label):
     if not numeric:
         ax.set_xticks(x_of)
         ax.set_xticklabels(xs_all, rotation=20)
+    elif ticks_on_points(x_of):  # few, well-spread values: a tick on each point
+        ax.set_xticks(sorted(set(x_of)))
+        ax.set_xticklabels([f"{x:g}" for x in sorted(set(x_of))])
     elif all(float(x).is_integer() for x in x_of):  # workers, replicas: no tick at 4.5
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(first + (f" = {template}" if template else ""))
