@@ -19,17 +19,28 @@ Calendar::Calendar() { heap_.reserve(1024); }
 Calendar::~Calendar() { clear(); }
 
 void Calendar::at(Seconds date, EventTarget* target, std::uint32_t tag, void* data) {
+  schedule({date, seq_++, target, tag, data}, false);
+}
+
+void Calendar::at_first(Seconds date, EventTarget* target, std::uint32_t tag, void* data) {
+  schedule({date, first_seq_++, target, tag, data}, true);
+}
+
+void Calendar::schedule(const Event& e, bool first) {
+  const Seconds date = e.date;
   if (!(date >= now_)) {  // also NaN: a broken invariant of the engine or a model
     std::fprintf(stderr,
                  "sdsim: internal error: event (tag %u) scheduled at %.17g, before now (%.17g)\n",
-                 tag, date, now_);
+                 e.tag, date, now_);
     std::abort();
   }
-  if (firing_ && date == now_) {
-    due_now_.push_back({date, seq_++, target, tag, data});
+  // A zero-delay at() event comes after the rest of this date (due_now_); an at_first() one
+  // goes to the heap, which this round empties of its date first.
+  if (firing_ && date == now_ && !first) {
+    due_now_.push_back(e);
     return;
   }
-  heap_.push_back({date, seq_++, target, tag, data});
+  heap_.push_back(e);
   std::push_heap(heap_.begin(), heap_.end(), Later{});
   // While firing, on_timer re-arms once at the end; otherwise arm only if this event is
   // earlier than the pending timer.

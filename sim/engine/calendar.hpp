@@ -41,6 +41,11 @@ class Calendar {
   void after(Seconds delay, EventTarget* target, std::uint32_t tag, void* data = nullptr) {
     at(now_ + delay, target, tag, data);
   }
+  // Like at(), but the event fires before every at() event of its date, whenever those were
+  // scheduled (in FIFO order among at_first() events): for measurement boundaries (a time
+  // window closes at its end date before anything of that date happens, so an event at date
+  // t always counts in the window [t, t + w), as a crash scheduled at the start of the run).
+  void at_first(Seconds date, EventTarget* target, std::uint32_t tag, void* data = nullptr);
   // Drops every pending event and the SimGrid timer: the run ends when SimGrid has nothing
   // else to do. Used at the end of a run (drain over).
   void clear();
@@ -83,6 +88,7 @@ class Calendar {
       return a.date != b.date ? a.date > b.date : a.seq > b.seq;
     }
   };
+  void schedule(const Event& e, bool first);
   void arm();  // (re)sets the SimGrid timer for the heap's head
   void on_timer(Seconds date);
 
@@ -92,7 +98,10 @@ class Calendar {
   // numbers), in FIFO order, so they skip the heap.
   std::deque<Event> due_now_;
   Seconds now_ = 0;
-  std::uint64_t seq_ = 0;
+  // at_first() events take sequence numbers below every at() event's.
+  static constexpr std::uint64_t kFirstSeqs = std::uint64_t{1} << 62;
+  std::uint64_t first_seq_ = 0;
+  std::uint64_t seq_ = kFirstSeqs;
   std::uint64_t fired_ = 0;
   std::uint64_t rounds_ = 0;
   void* timer_ = nullptr;  // simgrid::kernel::timer::Timer*, owned by SimGrid until it fires

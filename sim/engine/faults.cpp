@@ -68,6 +68,9 @@ void FaultInjector::connect(const ComponentDirectory& directory) {
       for (std::size_t i = 0; i < comp.replica_count(); ++i)
         if (f.replica < 0 || static_cast<std::size_t>(f.replica) == i) all.push_back({&comp, i});
     }
+    if (f.kind == FaultKind::kCrash)
+      for (const Replica& r : all)
+        if (StationStats* s = metrics_.station(r.component->name())) s->track_replicas_up();
     const std::string stream = "fault/" + f.name;
     if (f.random && !on_link && f.zone < 0) {
       // One independent process per replica.
@@ -143,9 +146,13 @@ void FaultInjector::apply_replica(const FaultSpec& f, const Replica& r, bool dow
       if (down && s.crashes++ == 0) {
         host.set_on(false);
         r.component->replica_down(r.index);
+        if (StationStats* st = metrics_.station(r.component->name()))
+          st->replica_down(calendar_.now());
       } else if (!down && --s.crashes == 0) {
         host.set_on(true);
         r.component->replica_up(r.index);
+        if (StationStats* st = metrics_.station(r.component->name()))
+          st->replica_up(calendar_.now());
       }
       break;
     case FaultKind::kSlow: {

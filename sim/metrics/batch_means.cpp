@@ -96,10 +96,24 @@ nlohmann::json BatchMeans::summary_json(std::vector<std::string>& warnings) cons
   for (const auto& b : batches) fewest = std::min(fewest, b.count());
   json out{{"batches", n},       {"batch_length_s", width_}, {"min_per_batch", fewest},
            {"mean_ms", nullptr}, {"p99_ms", nullptr},        {"lag1_autocorrelation", nullptr}};
-  const std::string why = ": the run is too short for these intervals; run longer";
+  // Why the intervals cannot be trusted. Batches that are short of ok requests while others
+  // are full (an average per batch of kMinPerBatch or more) come from a system that was not
+  // steady (a fault, an overload, a collapse): a longer run does not help there.
+  std::uint64_t total = 0;
+  for (const auto& b : batches) total += b.count();
+  const bool uneven = fewest < kMinPerBatch && total >= kMinPerBatch * n;
+  const std::string too_short = ": the run is too short for these intervals; run longer";
+  const std::string not_steady =
+      ": the system was not in a steady state (a fault, an overload or a collapse; the average "
+      "batch holds " +
+      std::to_string(total / n) + "), and these intervals assume one";
+  const std::string maybe_not_steady =
+      ": the run is too short for these intervals, or the system is not in a steady state (an "
+      "overload, a fault): run longer if it is steady";
   if (fewest < 2) {
     warnings.push_back("latency.ok.ci95: a batch has fewer than 2 ok requests (" +
-                       std::to_string(n) + " batches of " + format_seconds(width_) + ")" + why);
+                       std::to_string(n) + " batches of " + format_seconds(width_) + ")" +
+                       (uneven ? not_steady : too_short));
     return out;
   }
   std::vector<double> means, p99s;
@@ -126,16 +140,16 @@ nlohmann::json BatchMeans::summary_json(std::vector<std::string>& warnings) cons
   if (r1 > kMaxLag1) {
     std::snprintf(buf, sizeof buf,
                   "latency.ok.ci95: batches are correlated (lag-1 autocorrelation of the %zu "
-                  "batch means %.2f > %.2f)",
+                  "batch means %.3f, above %.1f)",
                   n, r1, kMaxLag1);
-    warnings.push_back(buf + why);
+    warnings.push_back(buf + (uneven ? not_steady : maybe_not_steady));
   } else if (fewest < kMinPerBatch) {
     std::snprintf(buf, sizeof buf,
                   "latency.ok.ci95: too few ok requests per batch (%llu in the smallest of %zu; "
                   "%llu needed)",
                   static_cast<unsigned long long>(fewest), n,
                   static_cast<unsigned long long>(kMinPerBatch));
-    warnings.push_back(buf + why);
+    warnings.push_back(buf + (uneven ? not_steady : too_short));
   }
   return out;
 }

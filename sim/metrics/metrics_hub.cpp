@@ -54,6 +54,12 @@ StationStats& MetricsHub::add_station(const std::string& name, StationShape shap
   return stations_.emplace_back(name, std::move(shape), clock_);
 }
 
+StationStats* MetricsHub::station(std::string_view name) {
+  for (StationStats& s : stations_)
+    if (s.name() == name) return &s;
+  return nullptr;
+}
+
 MetricsHub::IncidentId MetricsHub::begin_incident(std::string kind, std::string name,
                                                   std::string target, Seconds at) {
   incidents_.push_back(Incident{std::move(kind), std::move(name), std::move(target), at});
@@ -68,9 +74,9 @@ void MetricsHub::set_slo(const SloConfig& slo) {
 
 void MetricsHub::start() {
   if (out_) *out_ << "window_start_s,window_end_s,scope,metric,value\n";
-  calendar_.at(window_, this, kTagWindow);
+  calendar_.at_first(window_, this, kTagWindow);
   if (clock_.warmup > 0) {
-    calendar_.at(clock_.warmup, this, kTagWarmup);
+    calendar_.at_first(clock_.warmup, this, kTagWarmup);
   } else {
     for (auto& s : stations_) s.mark_interval_start(0);
     warmup_marked_ = true;
@@ -91,7 +97,7 @@ void MetricsHub::fire(std::uint32_t tag, void*) {
     return;
   }
   // Boundaries from an integer index, not a running sum: no drift.
-  calendar_.at(static_cast<double>(windows_ + 1) * window_, this, kTagWindow);
+  calendar_.at_first(static_cast<double>(windows_ + 1) * window_, this, kTagWindow);
 }
 
 void MetricsHub::mark_issue_stop(Seconds t) {

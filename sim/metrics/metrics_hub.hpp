@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,8 @@ class MetricsHub final : public EventTarget {
   // Every client scope (now and later) logs each request's end to `log` (see RequestScope).
   void set_request_log(std::ostream* log);
   StationStats& add_station(const std::string& name, StationShape shape);
+  // The station of component `name`; nullptr if it has none (a client). Not for the hot path.
+  StationStats* station(std::string_view name);
   // Judges the system scope against `slo` per window (timeseries scope `slo`) and overall
   // (summary `slo`). Before start().
   void set_slo(const SloConfig& slo);

@@ -58,7 +58,13 @@ nlohmann::json SloTracker::summary(const nlohmann::json& system) const {
   judge("p99", "p99_ms", config_.p99);
   judge("p99.9", "p999_ms", config_.p999);
   if (!lat.empty()) j["latency"] = lat;
-  j["windows"] = {{"judged", windows_}, {"met", windows_met_}, {"missed", windows_ - windows_met_}};
+  // A window judges the requests that ended in it: one that never ended (lost without a
+  // timeout to end it) is in none, though the run's availability counts it.
+  const json& unfinished = system["requests"]["outcomes"]["unfinished"];
+  j["windows"] = {{"judged", windows_},
+                  {"met", windows_met_},
+                  {"missed", windows_ - windows_met_},
+                  {"never_ended", unfinished.is_number() ? unfinished : json(0)}};
   j["met"] = all_met;
   return j;
 }

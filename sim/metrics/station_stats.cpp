@@ -166,6 +166,13 @@ nlohmann::json StationStats::summary_json() const {
         cpu_shared ? at_end_.cpu - at_start_.cpu : at_end_.busy - at_start_.busy;
     j["cpu_utilisation"] = number_or_null(cpu_area / (l * core_capacity()), have);
   }
+  if (up_tracked_) {
+    const double up = at_end_.up - at_start_.up;
+    j["replicas_up_mean"] = number_or_null(up / l, have);
+    if (worker_capacity() > 0)
+      j["utilisation_up"] =
+          number_or_null(utilisation_up(at_end_.busy - at_start_.busy, up), have && up > 0);
+  }
   j["mean_busy_workers"] = (at_end_.busy - at_start_.busy) / l;
   j["mean_queue_length"] = (at_end_.queue - at_start_.queue) / l;
   j["mean_service_s"] =

@@ -167,6 +167,22 @@ class StationStats {
     }
   }
 
+  // ---- replicas up (crash faults; FaultInjector) ----
+  // Before the run, for a component a crash can take down: its windows and summary then also
+  // give the time-average number of replicas up and the utilisation of the workers of those
+  // (`utilisation` stays busy / all provisioned workers, crashed ones included).
+  void track_replicas_up() {
+    if (up_tracked_) return;
+    up_tracked_ = true;
+    up_.add(0, shape_.replicas);
+  }
+  void replica_down(Seconds now) {
+    if (up_tracked_) up_.add(now, -1);
+  }
+  void replica_up(Seconds now) {
+    if (up_tracked_) up_.add(now, 1);
+  }
+
   // ---- model counters ----
   // A kind's own event counts (a cache's hits and misses, a database's stale reads ...),
   // reported under components.<name>.<kind> in summary.json (counts of events whose
@@ -212,11 +228,15 @@ class StationStats {
 
  private:
   struct Areas {
-    double queue = 0, busy = 0, cpu = 0, local = 0, residence = 0;
+    double queue = 0, busy = 0, cpu = 0, local = 0, residence = 0, up = 0;
   };
   Areas areas_at(Seconds t) const {
-    return {queue_.area_at(t), busy_.area_at(t), cpu_.area_at(t), local_.area_at(t),
-            residence_.area_at(t)};
+    return {queue_.area_at(t), busy_.area_at(t),      cpu_.area_at(t),
+            local_.area_at(t), residence_.area_at(t), up_.area_at(t)};
+  }
+  // `busy` worker-seconds over the worker-seconds of the replicas up (`up` replica-seconds).
+  double utilisation_up(double busy, double up) const {
+    return busy / (static_cast<double>(shape_.workers_per_replica) * up);
   }
   double worker_capacity() const;
   double core_capacity() const;
@@ -241,6 +261,8 @@ class StationStats {
   std::vector<Ratio> ratios_;
   const MeasureClock& clock_;
   TimeIntegral queue_, busy_, cpu_, local_, residence_;
+  TimeIntegral up_;  // replicas up, when tracked
+  bool up_tracked_ = false;
 
   std::uint64_t arrivals_ = 0, rejections_ = 0, waited_count_ = 0, errors_ = 0, lost_ = 0;
   std::uint64_t shed_ = 0, cancelled_ = 0;
@@ -278,6 +300,12 @@ void StationStats::close_window(Seconds start, Seconds end, Emit&& emit) {
     emit("utilisation", (a.busy - window_start_areas_.busy) / (len * worker_capacity()));
   if (shape_.cpu_tracked)
     emit("cpu_utilisation", (a.cpu - window_start_areas_.cpu) / (len * core_capacity()));
+  if (up_tracked_) {
+    const double up = a.up - window_start_areas_.up;
+    emit("replicas_up", up / len);
+    if (worker_capacity() > 0 && up > 0)
+      emit("utilisation_up", utilisation_up(a.busy - window_start_areas_.busy, up));
+  }
   if (clock_.contains(start) && end <= clock_.stop) {
     const double mid = 0.5 * (start + end);
     trend_n_ += 1;

@@ -112,7 +112,10 @@ std::string format_summary_table(const nlohmann::json& j) {
             << num(l["target_ms"], "%.4g") << (l["met"] == false ? ", missed" : "") << ")";
     const auto& w = slo["windows"];
     out << "; windows met " << w["met"].get<std::uint64_t>() << "/"
-        << w["judged"].get<std::uint64_t>() << "\n";
+        << w["judged"].get<std::uint64_t>();
+    if (const auto never = w.value("never_ended", std::uint64_t{0}); never > 0)
+      out << " (judged on the requests that ended: " << never << " never did and are in no window)";
+    out << "\n";
   }
   for (const auto& w : j["warnings"]) out << "\nwarning: " << w.get<std::string>() << "\n";
   return out.str();

@@ -113,6 +113,73 @@ faults:
   EXPECT_TRUE(warned) << s["warnings"].dump();
 }
 
+// Utilisation of the replicas up: with a health-checked load balancer the two survivors of a
+// crash carry the third's share. 600/s x 5 ms = 3 busy workers: of 12 provisioned workers
+// that is 0.25 all along (`utilisation`), of the 8 up during the crash 0.375
+// (`utilisation_up`); `replicas_up` is 2 then. Components no crash can reach get neither.
+TEST(Faults, UtilisationOfTheReplicasUpShowsTheSurvivorsLoad) {
+  const SimRun r = run_yaml(R"(
+name: survivors
+seed: 5
+duration: 120s
+warmup: 10s
+window: 5s
+clients:
+  - {name: users, target: lb, arrival: {poisson: 600/s}, timeout: 1s}
+components:
+  - name: lb
+    kind: load_balancer
+    policy: round_robin
+    backends: api
+    health_check: {interval: 0.2s, timeout: 100ms, unhealthy_after: 1, healthy_after: 1}
+  - {name: api, kind: service, replicas: 3, workers: 4, service_time: exp(5ms)}
+faults:
+  - {name: api-crash, at: 40s, for: 40s, crash: 'api[1]'}
+)");
+  const auto up = window_series(r.timeseries, "component/api", "replicas_up");
+  const auto util = window_series(r.timeseries, "component/api", "utilisation");
+  const auto util_up = window_series(r.timeseries, "component/api", "utilisation_up");
+  for (double start = 45; start < 80; start += 5) {
+    EXPECT_DOUBLE_EQ(up.at(start), 2.0) << start;
+    EXPECT_NEAR(util_up.at(start), 0.375, 0.04) << start;
+    EXPECT_NEAR(util.at(start), 0.25, 0.027) << start;
+  }
+  for (double start = 85; start < 120; start += 5) {
+    EXPECT_DOUBLE_EQ(up.at(start), 3.0) << start;
+    EXPECT_DOUBLE_EQ(util_up.at(start), util.at(start)) << start;
+  }
+  // Measured interval [10 s, 120 s): 3 x 110 - 40 = 290 replica-seconds up.
+  EXPECT_NEAR(num(r.summary, "components.api.replicas_up_mean"), 290.0 / 110, 1e-9);
+  EXPECT_NEAR(num(r.summary, "components.api.utilisation_up"),
+              num(r.summary, "components.api.utilisation") * 330 / 290, 1e-9);
+  EXPECT_TRUE(window_series(r.timeseries, "component/lb", "replicas_up").empty());
+  EXPECT_FALSE(r.summary["components"]["lb"].contains("replicas_up_mean"));
+}
+
+// Requests lost with a crash and never timed out end in no window: the per-window SLO verdict
+// cannot see them, and slo.windows.never_ended counts them (the run's availability does).
+TEST(Faults, RequestsThatNeverEndAreCountedBesideTheWindowVerdict) {
+  const json s = run_yaml(R"(
+name: never-ended
+seed: 3
+duration: 60s
+clients:
+  - {name: users, target: lb, arrival: {constant: 100/s}}
+components:
+  - {name: lb, kind: load_balancer, policy: round_robin, backends: api}
+  - {name: api, kind: service, replicas: 2, workers: 2, service_time: const(5ms)}
+faults:
+  - {name: api-crash, at: 20s, for: 20s, crash: 'api[0]'}
+slo: {availability: 99%}
+)")
+                     .summary;
+  const std::uint64_t unfinished = count(s, "system.requests.outcomes.unfinished");
+  EXPECT_GT(unfinished, 900u);  // every other request for 20 s (at 100/s)
+  EXPECT_EQ(count(s, "slo.windows.never_ended"), unfinished);
+  EXPECT_EQ(count(s, "slo.windows.missed"), 0u);  // the windows saw no failure
+  EXPECT_FALSE(at(s, "slo.met").get<bool>());     // the run did
+}
+
 // Passive outlier ejection: a replica answering errors is taken out after 5 in a row and let
 // back after 5 s, when it costs 5 more errors: about 5 errors per 5 s of the 20 s outage,
 // instead of half of 100 calls/s (1,000).
@@ -248,6 +315,29 @@ faults:
                 count(s, "system.requests.outcomes.ok") +
                 count(s, "system.requests.outcomes.unfinished"),
             count(s, "system.requests.issued"));
+}
+
+// A crash at a window's boundary (80 s, windows of 5 s) loses its work in the window that
+// starts then, [80, 85): window boundaries come before every other event of their date,
+// although the crash was scheduled at the start of the run and the window's end later.
+TEST(Faults, CrashAtAWindowBoundaryCountsInTheWindowItStarts) {
+  const SimRun r = run_yaml(R"(
+name: crash-boundary
+seed: 4
+duration: 100s
+window: 5s
+clients:
+  - {name: users, target: api, arrival: {constant: 10/s}, timeout: 5s}
+components:
+  - {name: api, kind: service, workers: 1, service_time: const(1s)}
+faults:
+  - {name: down, at: 80s, for: 1s, crash: api}
+)");
+  EXPECT_GT(num(r.summary, "components.api.lost"), 0);
+  const double lost = window_sum(r.timeseries, "component/api", "lost", 0, 100);
+  EXPECT_GT(lost, 700);  // 1 in service and the queue of ~80 s x 9/s
+  EXPECT_EQ(window_sum(r.timeseries, "component/api", "lost", 75, 80), 0);
+  EXPECT_EQ(window_sum(r.timeseries, "component/api", "lost", 80, 85), lost);
 }
 
 // Error injection: a share p of the calls during the window get an error at once.

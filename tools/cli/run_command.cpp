@@ -1,5 +1,6 @@
 // `sdsim run FILE`: runs a scenario and writes its results (see docs/cli.md).
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
@@ -154,11 +155,14 @@ int run_main(const std::vector<std::string>& args) {
         tracer && !a.trace_out ? ",trace.json" : "", static_cast<double>(result.issued),
         result.wall_seconds, rate);
   }
-  // The confidence-interval warning also goes to stderr (even with --quiet): a reader of the
-  // intervals alone should not miss it.
+  // The confidence-interval warning also goes to stderr (with --quiet too): a reader of the
+  // intervals alone should not miss it. Not when the table above, which lists it, went to a
+  // terminal: once is enough there.
+  const bool table_on_terminal = !a.common.quiet && isatty(STDOUT_FILENO) == 1;
   for (const auto& w : result.summary["warnings"]) {
     const std::string text = w.get<std::string>();
-    if (text.rfind("latency.ok.ci95:", 0) == 0) std::cerr << "sdsim: warning: " << text << "\n";
+    if (!table_on_terminal && text.rfind("latency.ok.ci95:", 0) == 0)
+      std::cerr << "sdsim: warning: " << text << "\n";
   }
   const std::string& stopped = result.stopped_by;
   if (stopped == "SIGINT" || stopped == "SIGTERM") {

@@ -5,7 +5,8 @@ Reads summary.json, timeseries.csv and latency_hist.csv (docs/summary-schema.md)
 one self-contained page (tools/plots/htmlpage.py: PNGs embedded as base64) with:
   - latency p50 / p99 / p99.9 of ok requests per window, fault and shock windows shaded;
   - offered load, throughput and goodput per window;
-  - utilisation and mean queue length per component per window;
+  - utilisation and mean queue length per component per window (dashed: the utilisation of
+    the replicas up, for components a crash can take down);
   - the latency CDF of ok requests (from latency_hist.csv);
   - the summary table (id "summary"), the SLO verdict (id "slo") and the incidents.
 `sdsim run` runs it after each run (unless --no-report); `sdsim report DIR` reruns it.
@@ -216,12 +217,22 @@ def load_over_time(page, summary, series, incidents):
                "offered load, throughput and goodput per window", ymin=0)
 
 
-def components_over_time(page, summary, series, incidents, metric, title, ylabel, alt):
+def components_over_time(page, summary, series, incidents, metric, title, ylabel, alt,
+                         of_up=None):
+    """One line per component; with `of_up` (a metric of the replicas up, e.g.
+    utilisation_up), a dashed line of it in the same colour for components a crash can take
+    down."""
     lines = []
+    colours = htmlpage.plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for name in summary.get("components", {}):
-        data = series.get("component/" + name, {}).get(metric)
-        if data:
-            lines.append((name, data))
+        scope = series.get("component/" + name, {})
+        data = scope.get(metric)
+        if not data:
+            continue
+        colour = colours[len([ln for ln in lines if not ln[2].get("ls")]) % len(colours)]
+        lines.append((name, data, {"color": colour}))
+        if of_up and scope.get(of_up):
+            lines.append((name + " (of replicas up)", scope[of_up], {"color": colour, "ls": "--"}))
     plot_lines(page, summary, incidents, title, ylabel, lines, alt, ymin=0)
 
 
@@ -320,7 +331,11 @@ def slo_section(page, slo):
     page.table(["objective", "target", "measured", "met"], rows, table_id="slo")
     w = slo.get("windows")
     if w:
-        page.paragraph(f"Windows judged: {w['judged']}, met: {w['met']}, missed: {w['missed']}.")
+        text = f"Windows judged: {w['judged']}, met: {w['met']}, missed: {w['missed']}."
+        if w.get("never_ended"):
+            text += (f" A window judges the requests that ended in it: {w['never_ended']} never"
+                     " ended (lost without a timeout) and are in no window.")
+        page.paragraph(text)
     if "availability" in slo and slo["availability"].get("error_budget_consumed") is not None:
         page.paragraph("Error budget consumed: "
                        f"{100 * slo['availability']['error_budget_consumed']:.1f}%.")
@@ -372,7 +387,7 @@ def build(folder):
     load_over_time(page, summary, series, incidents)
     components_over_time(page, summary, series, incidents, "utilisation",
                          "Utilisation per component", "utilisation (busy workers / workers)",
-                         "utilisation per component per window")
+                         "utilisation per component per window", of_up="utilisation_up")
     components_over_time(page, summary, series, incidents, "mean_queue_length",
                          "Queue length per component",
                          "mean queue length (requests waiting)",

@@ -55,6 +55,24 @@ TEST(BatchMeans, RequestLimitedRunMergesSlotsAndWarnsWhenCorrelated) {
   EXPECT_NE(warnings[0].find("run longer"), std::string::npos);
 }
 
+// A collapse: full batches on either side of a stretch with almost no ok requests. A longer
+// run would not help, so the warning says the system was not steady instead of "run longer".
+TEST(BatchMeans, BatchesStarvedByAnOutageAreNotBlamedOnTheRunLength) {
+  MeasureClock clock;
+  BatchMeans b(clock, 30.0, 1.0);
+  for (int i = 0; i < 30000; ++i) {
+    const double t = i / 1000.0;
+    if (t < 10 || t >= 12 || i % 1000 == 0) b.add(t, 1e-3 * (1 + i % 5));  // 10-12 s: 1 per s
+  }
+  clock.stop = 30;
+  std::vector<std::string> warnings;
+  const auto j = b.summary_json(warnings);
+  EXPECT_EQ(j["min_per_batch"], 1);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("not in a steady state"), std::string::npos) << warnings[0];
+  EXPECT_EQ(warnings[0].find("run longer"), std::string::npos) << warnings[0];
+}
+
 TEST(BatchMeans, TooFewPerBatchIsWarnedAndP99Withheld) {
   MeasureClock clock;
   BatchMeans b(clock, 30.0, 1.0);
