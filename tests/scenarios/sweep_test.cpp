@@ -171,6 +171,23 @@ TEST(Sweep, BadPointStopsTheSweepBeforeAnyRun) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+// A value given twice to --vary would run one point twice under two ids; it is rejected, as in
+// the scenario's `sweep:` block, before anything runs.
+TEST(Sweep, RepeatedVaryValueIsRejected) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const fs::path out = dir.path() / "out";
+  const CliResult r = run_cli({"sweep", (dir.path() / "s.yaml").string(), "--vary",
+                               "components.api.workers=3,3", "--out", out.string()},
+                              dir.path());
+  EXPECT_EQ(r.exit_code, 2) << show(r);
+  EXPECT_NE(r.err.find("--vary components.api.workers=3,3: the value '3' appears twice"),
+            std::string::npos)
+      << show(r);
+  EXPECT_EQ(r.out, "") << "no sweep starts";
+  EXPECT_FALSE(fs::exists(out));
+}
+
 // A run that fails is reported with its stderr; the sweep exits non-zero and keeps the others.
 // The second point is valid but cannot run: zero think time and zero service time make a loop
 // of zero-time steps, which `sdsim run` stops (exit code 1, run.status "stalled").

@@ -232,8 +232,14 @@ int sweep_main(const std::vector<std::string>& args) {
     std::string error;
     auto o = parse_override(v, "--vary", &error);
     if (!o) return usage_error(error + ",V2,...");
+    // A value appears once per axis: the check of the scenario's `sweep:` block.
+    std::vector<std::string> values = split_values(o->value);
+    const auto repeated = repeated_sweep_values(values);
+    for (const auto& [j, problem] : repeated)
+      std::cerr << "sdsim: --vary " << v << ": " << problem << "\n";
+    if (!repeated.empty()) return kExitBadInput;
     if (!req.axes) req.axes.emplace();
-    req.axes->push_back({o->path, split_values(o->value)});
+    req.axes->push_back({o->path, std::move(values)});
   }
   req.file = files[0];
   req.jobs = static_cast<unsigned>(jobs.value_or(1));
