@@ -463,5 +463,61 @@ components:
   EXPECT_LT(std::stod(m[1]), 1e-9) << show(r);
 }
 
+// A second, different sweep into the folder of an earlier one says so and removes the earlier
+// run folders: only folders of runs/ named like run folders, nothing else. --emit-jobs does the
+// same, and the emitted runs still merge.
+TEST(Sweep, SweepIntoAnEarlierSweepsFolderReplacesItsRuns) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const std::string file = (dir.path() / "s.yaml").string();
+  const fs::path out = dir.path() / "out";
+  const CliResult first =
+      run_cli({"sweep", file, "--out", out.string(), "--no-html", "--quiet"}, dir.path());
+  ASSERT_EQ(first.exit_code, 0) << show(first);
+  EXPECT_EQ(first.err.find("replacing"), std::string::npos) << "a new folder replaces nothing";
+  ASSERT_TRUE(fs::exists(out / "runs" / "p001-r2"));
+  write_all(out / "notes.txt", "mine");
+  write_all(out / "runs" / "notes.txt", "mine");
+  fs::create_directories(out / "runs" / "p001-extra");
+  fs::create_directories(out / "runs" / "keep");
+
+  auto run_folders = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(out / "runs")) names.push_back(e.path().filename());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const CliResult second =
+      run_cli({"sweep", file, "--set", "components.api.workers=2", "--replications", "1", "--out",
+               out.string(), "--no-html", "--quiet"},
+              dir.path());
+  ASSERT_EQ(second.exit_code, 0) << show(second);
+  EXPECT_NE(second.err.find("sdsim: replacing the earlier sweep in " + out.string() + "\n"),
+            std::string::npos)
+      << show(second);
+  EXPECT_EQ(run_folders(),
+            (std::vector<std::string>{"keep", "notes.txt", "p000-r0", "p001-extra", "p001-r0"}));
+  EXPECT_EQ(read_all(out / "notes.txt"), "mine");
+  EXPECT_EQ(read_csv(out / "sweep.csv")[1][column(read_csv(out / "sweep.csv")[0], "p99_ms_n")],
+            "1");
+
+  const fs::path jobs = dir.path() / "jobs.txt";
+  const CliResult emit = run_cli({"sweep", file, "--vary", "clients.users.arrival.poisson=30/s",
+                                  "--out", out.string(), "--emit-jobs", jobs.string(), "--quiet"},
+                                 dir.path());
+  ASSERT_EQ(emit.exit_code, 0) << show(emit);
+  EXPECT_NE(emit.err.find("replacing the earlier sweep in " + out.string()), std::string::npos)
+      << show(emit);
+  EXPECT_EQ(run_folders(), (std::vector<std::string>{"keep", "notes.txt", "p001-extra"}));
+  EXPECT_FALSE(fs::exists(out / "sweep.csv")) << "the earlier sweep's csv is not this plan's";
+  ASSERT_EQ(std::system(("sh '" + jobs.string() + "'").c_str()), 0);
+  const CliResult merge = run_cli({"merge", out.string(), "--no-html", "--quiet"}, dir.path());
+  ASSERT_EQ(merge.exit_code, 0) << show(merge);
+  EXPECT_EQ(merge.err, "") << "merge replaces nothing";
+  const auto rows = read_csv(out / "sweep.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][column(rows[0], "p99_ms_n")], "3");
+}
+
 }  // namespace
 }  // namespace sdsim::testing
