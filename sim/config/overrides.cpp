@@ -1,5 +1,6 @@
 #include "sim/config/overrides.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "sim/core/text.hpp"
@@ -221,6 +222,24 @@ std::vector<std::string> split_values(std::string_view text) {
     current += c;
   }
   push();
+  return out;
+}
+
+std::vector<std::pair<std::size_t, std::string>> repeated_sweep_values(
+    const std::vector<std::string>& values) {
+  std::vector<std::pair<std::size_t, std::string>> out;
+  std::vector<std::string> seen;  // the values' YAML in flow form
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    std::string canonical = values[j];
+    try {
+      canonical = to_flow_yaml(YAML::Load(values[j]));
+    } catch (const YAML::Exception&) {
+      // Not YAML: compared as written (the loader reports it when the point is checked).
+    }
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end())
+      out.emplace_back(j, "the value '" + values[j] + "' appears twice");
+    seen.push_back(std::move(canonical));
+  }
   return out;
 }
 

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/core/diagnostics.hpp"
@@ -64,5 +65,12 @@ std::string to_flow_yaml(const YAML::Node& node);
 // Splits "v1,v2,..." at the commas outside brackets, parentheses and quotes
 // ("exp(5ms),lognormal(median=1ms, p99=5ms)" gives two values); items are trimmed.
 std::vector<std::string> split_values(std::string_view text);
+
+// The values of one sweep axis that repeat an earlier value of it, each as (its index, "the value
+// 'V' appears twice"). Values are compared as YAML (`{capacity: 8}` and `{capacity:  8}` are one
+// value; a text that is not YAML is compared as is). A repeated value would run one point twice,
+// under two ids. The `sweep:` block and `sdsim sweep --vary` both check their axes with it.
+std::vector<std::pair<std::size_t, std::string>> repeated_sweep_values(
+    const std::vector<std::string>& values);
 
 }  // namespace sdsim

@@ -251,12 +251,9 @@ void parse_sweep(const YAML::Node& node, const YAML::Node& root, Diagnostics& di
           continue;
         }
         SweepAxis axis{path, {}};
-        for (const auto& v : kv.second) {
-          std::string text = to_flow_yaml(v);
-          if (std::find(axis.values.begin(), axis.values.end(), text) != axis.values.end())
-            r.error(mark_of(v), "vary: " + path + ": the value '" + text + "' appears twice");
-          axis.values.push_back(std::move(text));
-        }
+        for (const auto& v : kv.second) axis.values.push_back(to_flow_yaml(v));
+        for (const auto& [j, problem] : repeated_sweep_values(axis.values))
+          r.error(mark_of(kv.second[j]), "vary: " + path + ": " + problem);
         out.vary.push_back(std::move(axis));
       }
     }

@@ -2,6 +2,7 @@
 // Each case runs the real binary (one SimGrid engine per process).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -93,6 +94,7 @@ TEST(Sweep, WritesOneRowPerPointWithIntervals) {
     EXPECT_NEAR(std::stod(rows[2][column(h, "p99_ms_ci95_high")]), mean + half, 1e-5 * mean);
     EXPECT_GT(half, 0);
   }
+  EXPECT_EQ(std::count(h.begin(), h.end(), "slo_met_mean"), 0) << "no slo, no slo_met";
   // The utilisation follows the arrival rate (rho = lambda E[S]).
   EXPECT_NEAR(std::stod(rows[1][column(h, "api_utilisation_mean")]), 0.3, 0.05);
   EXPECT_NEAR(std::stod(rows[2][column(h, "api_utilisation_mean")]), 0.6, 0.05);
@@ -171,6 +173,23 @@ TEST(Sweep, BadPointStopsTheSweepBeforeAnyRun) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+// A value given twice to --vary would run one point twice under two ids; it is rejected, as in
+// the scenario's `sweep:` block, before anything runs.
+TEST(Sweep, RepeatedVaryValueIsRejected) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const fs::path out = dir.path() / "out";
+  const CliResult r = run_cli({"sweep", (dir.path() / "s.yaml").string(), "--vary",
+                               "components.api.workers=3,3", "--out", out.string()},
+                              dir.path());
+  EXPECT_EQ(r.exit_code, 2) << show(r);
+  EXPECT_NE(r.err.find("--vary components.api.workers=3,3: the value '3' appears twice"),
+            std::string::npos)
+      << show(r);
+  EXPECT_EQ(r.out, "") << "no sweep starts";
+  EXPECT_FALSE(fs::exists(out));
+}
+
 // A run that fails is reported with its stderr; the sweep exits non-zero and keeps the others.
 // The second point is valid but cannot run: zero think time and zero service time make a loop
 // of zero-time steps, which `sdsim run` stops (exit code 1, run.status "stalled").
@@ -232,8 +251,9 @@ TEST(Sweep, WritesTheKneePlotOrWarnsWithoutPython) {
 
 // sdsim compare: 4 against 8 workers at high load (M/M/4 at rho 0.85, M/M/8 at 0.425): more
 // workers can only shorten the p99, and with common seeds the paired interval excludes 0. The
-// same folder against itself gives exactly 0 +/- 0. Scenarios with different seeds cannot be
-// paired, and that, like a mistyped --metric, is found before anything runs.
+// same folder against itself gives exactly 0, +/- 0 (a percentile: +/- its resolution).
+// Scenarios with different seeds cannot be paired, and that, like a mistyped --metric, is found
+// before anything runs.
 TEST(Compare, PairedDifferenceHasTheKnownSignAndIdenticalRunsGiveZero) {
   ScratchDir dir;
   const std::string four = R"(name: four
@@ -274,7 +294,11 @@ components:
   const CliResult same =
       run_cli({"compare", (out / "A").string(), (out / "A").string()}, dir.path());
   ASSERT_EQ(same.exit_code, 0) << show(same);
-  EXPECT_NE(same.out.find("B - A: p99 0 ms +/- 0 ms (n=4 pairs)"), std::string::npos) << show(same);
+  // A percentile's difference keeps the floor of its histogram resolution (see
+  // PercentileDifferenceIntervalIsAtLeastTheHistogramResolution); other metrics are exact.
+  EXPECT_TRUE(
+      std::regex_search(same.out, std::regex(R"(B - A: p99 0 ms \+/- 0\.[0-9]+ ms \(n=4 pairs\))")))
+      << show(same);
   EXPECT_NE(same.out.find("B - A: goodput 0 /s +/- 0 /s (n=4 pairs)"), std::string::npos)
       << show(same);
 
@@ -343,6 +367,156 @@ TEST(Sweep, EmittedJobsRunThroughGnuParallelMergeToTheSameCsv) {
       << show(partial);
   const auto rows = read_csv(remote / "sweep.csv");
   EXPECT_EQ(rows[2][column(rows[0], "p99_ms_n")], "2");
+}
+
+// slo_met: each run's summary.json says whether it met the scenario's `slo` (slo.met); sweep.csv
+// gives the fraction of replications that met it, as a mean with its interval (clipped to
+// [0, 1]) and n. M/M/c, E[S] = 10 ms at 80/s, p99 target 100 ms: one worker (rho = 0.8, p99 of
+// the sojourn ~ ln(100)/(mu - lambda) = 230 ms) misses it in every replication, four (p99 ~ 30
+// ms) meet it in every one. compare's --metric takes it.
+TEST(Sweep, SloMetIsTheFractionOfReplicationsThatMetTheSlo) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", R"(name: slo-sweep
+seed: 4
+duration: 20s
+warmup: 2s
+clients:
+  - {name: users, target: api, arrival: {poisson: 80/s}}
+components:
+  - {name: api, kind: service, workers: 1, service_time: exp(10ms)}
+slo: {latency: {p99: 100ms}}
+sweep:
+  vary:
+    components.api.workers: [1, 4]
+  replications: 3
+)");
+  const fs::path out = dir.path() / "out";
+  const CliResult r = run_cli(
+      {"sweep", (dir.path() / "s.yaml").string(), "--out", out.string(), "--no-html", "--quiet"},
+      dir.path());
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  const auto rows = read_csv(out / "sweep.csv");
+  ASSERT_EQ(rows.size(), 3u) << read_all(out / "sweep.csv");
+  const auto& h = rows[0];
+  for (std::size_t p = 1; p <= 2; ++p) {
+    // The fraction recomputed from the runs' own verdicts.
+    double met = 0;
+    for (int k = 0; k < 3; ++k) {
+      const std::string run = rows[p][0] + "-r" + std::to_string(k);
+      met += nlohmann::json::parse(read_all(out / "runs" / run / "summary.json"))["slo"]["met"]
+                     .get<bool>()
+                 ? 1
+                 : 0;
+    }
+    EXPECT_EQ(std::stod(rows[p][column(h, "slo_met_mean")]), met / 3) << rows[p][0];
+    EXPECT_EQ(rows[p][column(h, "slo_met_n")], "3");
+    EXPECT_GE(std::stod(rows[p][column(h, "slo_met_ci95_low")]), 0);
+    EXPECT_LE(std::stod(rows[p][column(h, "slo_met_ci95_high")]), 1);
+  }
+  EXPECT_EQ(rows[1][column(h, "slo_met_mean")], "0") << "one worker misses the p99 target";
+  EXPECT_EQ(rows[2][column(h, "slo_met_mean")], "1") << "four workers meet it";
+  EXPECT_EQ(rows[2][column(h, "slo_met_ci95_low")], "1");
+  EXPECT_EQ(rows[2][column(h, "slo_met_ci95_high")], "1");
+
+  const CliResult cmp =
+      run_cli({"compare", out.string(), out.string(), "--metric", "slo_met"}, dir.path());
+  EXPECT_EQ(cmp.exit_code, 0) << show(cmp);
+  EXPECT_NE(cmp.out.find("B - A: slo_met 0 +/- 0 (n=3 pairs)"), std::string::npos) << show(cmp);
+}
+
+// compare: a percentile is known only to its histogram bucket (+/- r = 0.39% of itself), so a
+// paired difference B_k - A_k is known to +/- r (|A_k| + |B_k|) and the interval of the mean
+// difference is at least r (mean |A| + mean |B|). Constant service times (10 ms against 12 ms,
+// no queueing) give the same difference in every pair: the Student t interval alone is 0 wide.
+TEST(Compare, PercentileDifferenceIntervalIsAtLeastTheHistogramResolution) {
+  ScratchDir dir;
+  const std::string ten = R"(name: ten
+seed: 3
+duration: 20s
+clients:
+  - {name: users, target: api, arrival: {poisson: 50/s}}
+components:
+  - {name: api, kind: service, workers: unlimited, service_time: const(10ms)}
+)";
+  write_all(dir.path() / "ten.yaml", ten);
+  write_all(dir.path() / "twelve.yaml",
+            std::regex_replace(ten, std::regex("const\\(10ms\\)"), "const(12ms)"));
+  const CliResult r =
+      run_cli({"compare", (dir.path() / "ten.yaml").string(), (dir.path() / "twelve.yaml").string(),
+               "--replications", "3", "--metric", "p50", "--metric", "mean", "--out",
+               (dir.path() / "cmp").string(), "--quiet"},
+              dir.path());
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      r.out, m, std::regex(R"(B - A: p50 \+2\.00 ms \+/- ([0-9.]+) ms \(n=3 pairs; B higher\))")))
+      << show(r);
+  const double bound = std::sqrt(1 + 1.0 / 128) - 1;  // 0.39%: LatencyHistogram's
+  const double expected = bound * (10 + 12);
+  std::printf("[compare] p50 12 ms - 10 ms: +/- %s ms, expected r (10 + 12) = %.4f ms\n",
+              m[1].str().c_str(), expected);
+  EXPECT_NEAR(std::stod(m[1]), expected, 0.001);
+  // A mean has no histogram floor: its interval is Student t's alone (0 up to rounding).
+  ASSERT_TRUE(std::regex_search(
+      r.out, m, std::regex(R"(B - A: mean \+2\.00 ms \+/- ([-+.e0-9]+) ms \(n=3 pairs)")))
+      << show(r);
+  EXPECT_LT(std::stod(m[1]), 1e-9) << show(r);
+}
+
+// A second, different sweep into the folder of an earlier one says so and removes the earlier
+// run folders: only folders of runs/ named like run folders, nothing else. --emit-jobs does the
+// same, and the emitted runs still merge.
+TEST(Sweep, SweepIntoAnEarlierSweepsFolderReplacesItsRuns) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const std::string file = (dir.path() / "s.yaml").string();
+  const fs::path out = dir.path() / "out";
+  const CliResult first =
+      run_cli({"sweep", file, "--out", out.string(), "--no-html", "--quiet"}, dir.path());
+  ASSERT_EQ(first.exit_code, 0) << show(first);
+  EXPECT_EQ(first.err.find("replacing"), std::string::npos) << "a new folder replaces nothing";
+  ASSERT_TRUE(fs::exists(out / "runs" / "p001-r2"));
+  write_all(out / "notes.txt", "mine");
+  write_all(out / "runs" / "notes.txt", "mine");
+  fs::create_directories(out / "runs" / "p001-extra");
+  fs::create_directories(out / "runs" / "keep");
+
+  auto run_folders = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(out / "runs")) names.push_back(e.path().filename());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const CliResult second =
+      run_cli({"sweep", file, "--set", "components.api.workers=2", "--replications", "1", "--out",
+               out.string(), "--no-html", "--quiet"},
+              dir.path());
+  ASSERT_EQ(second.exit_code, 0) << show(second);
+  EXPECT_NE(second.err.find("sdsim: replacing the earlier sweep in " + out.string() + "\n"),
+            std::string::npos)
+      << show(second);
+  EXPECT_EQ(run_folders(),
+            (std::vector<std::string>{"keep", "notes.txt", "p000-r0", "p001-extra", "p001-r0"}));
+  EXPECT_EQ(read_all(out / "notes.txt"), "mine");
+  EXPECT_EQ(read_csv(out / "sweep.csv")[1][column(read_csv(out / "sweep.csv")[0], "p99_ms_n")],
+            "1");
+
+  const fs::path jobs = dir.path() / "jobs.txt";
+  const CliResult emit = run_cli({"sweep", file, "--vary", "clients.users.arrival.poisson=30/s",
+                                  "--out", out.string(), "--emit-jobs", jobs.string(), "--quiet"},
+                                 dir.path());
+  ASSERT_EQ(emit.exit_code, 0) << show(emit);
+  EXPECT_NE(emit.err.find("replacing the earlier sweep in " + out.string()), std::string::npos)
+      << show(emit);
+  EXPECT_EQ(run_folders(), (std::vector<std::string>{"keep", "notes.txt", "p001-extra"}));
+  EXPECT_FALSE(fs::exists(out / "sweep.csv")) << "the earlier sweep's csv is not this plan's";
+  ASSERT_EQ(std::system(("sh '" + jobs.string() + "'").c_str()), 0);
+  const CliResult merge = run_cli({"merge", out.string(), "--no-html", "--quiet"}, dir.path());
+  ASSERT_EQ(merge.exit_code, 0) << show(merge);
+  EXPECT_EQ(merge.err, "") << "merge replaces nothing";
+  const auto rows = read_csv(out / "sweep.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][column(rows[0], "p99_ms_n")], "3");
 }
 
 }  // namespace

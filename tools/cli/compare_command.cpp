@@ -64,7 +64,8 @@ std::optional<Side> prepare(const std::string& arg, std::optional<std::uint64_t>
   side.plan = make_plan(arg, *scenario, {}, std::nullopt, replications);
   std::vector<std::string> components;
   for (const auto& c : scenario->components) components.push_back(c->name);
-  for (const auto& m : sweep_metrics(components)) side.metric_names.push_back(m.name);
+  for (const auto& m : sweep_metrics(components, !scenario->slo.empty()))
+    side.metric_names.push_back(m.name);
   return side;
 }
 
@@ -209,10 +210,23 @@ int compare_main(const std::vector<std::string>& args) {
       const auto& va = a->values[p][ia];
       const auto& vb = b->values[p][ib];
       std::vector<double> d;
+      double abs_a = 0, abs_b = 0;  // sums of |A_k| and |B_k| over the pairs
       for (std::size_t k = 0; k < std::min(va.size(), vb.size()); ++k)
-        if (va[k] && vb[k]) d.push_back(*vb[k] - *va[k]);
+        if (va[k] && vb[k]) {
+          d.push_back(*vb[k] - *va[k]);
+          abs_a += std::fabs(*va[k]);
+          abs_b += std::fabs(*vb[k]);
+        }
       const auto [label, unit] = display(a->metrics[ia].name);
-      const Interval i = mean_interval(d);
+      // A_k and B_k are each known only to +/- r of themselves (a percentile: its histogram
+      // bucket), and their errors need not cancel: B_k - A_k is known to +/- r (|A_k| + |B_k|),
+      // so the mean difference to r (mean |A| + mean |B|). A narrower interval (0 when every pair
+      // lands in the same pair of buckets) would claim a precision the histograms do not have.
+      Interval i = mean_interval(d);
+      if (!d.empty()) {
+        const double n = static_cast<double>(d.size());
+        i = at_least(i, a->metrics[ia].resolution * (abs_a / n + abs_b / n));
+      }
       std::cout << "  B - A: " << label << " ";
       if (i.n == 0) {
         std::cout << "no pairs\n";

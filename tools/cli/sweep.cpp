@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <cstdio>
@@ -161,7 +162,21 @@ Interval mean_interval(const std::vector<double>& values) {
   return out;
 }
 
-std::vector<Metric> sweep_metrics(const std::vector<std::string>& component_names) {
+Interval at_least(Interval i, double half_width) {
+  if (i.low && i.half_width() < half_width) {
+    i.low = i.mean - half_width;
+    i.high = i.mean + half_width;
+  }
+  return i;
+}
+
+Interval clipped(Interval i, double lowest, double highest) {
+  if (i.low) i.low = std::clamp(*i.low, lowest, highest);
+  if (i.high) i.high = std::clamp(*i.high, lowest, highest);
+  return i;
+}
+
+std::vector<Metric> sweep_metrics(const std::vector<std::string>& component_names, bool slo) {
   const double bucket = LatencyHistogram::relative_error_bound();
   std::vector<Metric> out = {
       {"p50_ms", "system.latency.ok.p50_ms", bucket},
@@ -174,6 +189,7 @@ std::vector<Metric> sweep_metrics(const std::vector<std::string>& component_name
   };
   for (const auto& c : component_names)
     out.push_back({c + "_utilisation", "components." + c + ".utilisation"});
+  if (slo) out.push_back({"slo_met", "slo.met", 0.0, true});
   return out;
 }
 
@@ -191,6 +207,7 @@ std::optional<double> value_at(const nlohmann::json& j, const std::string& path)
     if (dot == std::string::npos) break;
     from = dot + 1;
   }
+  if (at->is_boolean()) return at->get<bool>() ? 1.0 : 0.0;  // slo.met
   if (!at->is_number()) return std::nullopt;
   return at->get<double>();
 }
@@ -263,7 +280,8 @@ std::optional<SweepResults> read_results(const fs::path& dir) {
       summaries[p].push_back(std::move(j));
     }
   }
-  const std::vector<Metric> all = sweep_metrics(components);
+  // slo_met is dropped below when no run has an slo (a scenario without one).
+  const std::vector<Metric> all = sweep_metrics(components, true);
   std::vector<std::vector<std::vector<std::optional<double>>>> values(plan->points.size());
   std::vector<bool> any(all.size(), false);
   for (std::size_t p = 0; p < plan->points.size(); ++p) {
@@ -300,14 +318,13 @@ int write_sweep_results(const fs::path& dir, bool html, bool quiet) {
       std::vector<double> xs;
       for (const auto& v : r->values[p][m])
         if (v) xs.push_back(*v);
+      const Metric& metric = r->metrics[m];
       Interval i = mean_interval(xs);
       // A percentile is known to its histogram bucket only: when the replications agree more
       // closely than that (common random numbers can put them all in one bucket), the interval
       // is the bucket's resolution, not a false width of 0.
-      if (i.low && i.half_width() < r->metrics[m].resolution * std::fabs(i.mean)) {
-        i.low = i.mean - r->metrics[m].resolution * std::fabs(i.mean);
-        i.high = i.mean + r->metrics[m].resolution * std::fabs(i.mean);
-      }
+      i = at_least(i, metric.resolution * std::fabs(i.mean));
+      if (metric.fraction) i = clipped(i, 0, 1);
       csv << ',' << (i.n > 0 ? number(i.mean) : "") << ',' << (i.low ? number(*i.low) : "") << ','
           << (i.high ? number(*i.high) : "") << ',' << i.n;
     }

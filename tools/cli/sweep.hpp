@@ -68,16 +68,26 @@ struct Interval {
   double half_width() const { return low ? mean - *low : 0; }
 };
 Interval mean_interval(const std::vector<double>& values);
+// `i` widened, when it has an interval (n >= 2), to at least +/- `half_width`: the resolution of
+// the values it is the mean of. Below it an interval would claim a precision the measurements do
+// not have (with common random numbers, the replications of a percentile can all land in one
+// histogram bucket and give a width of 0).
+Interval at_least(Interval i, double half_width);
+// `i` with its bounds clipped to [lowest, highest], the values the metric can take.
+Interval clipped(Interval i, double lowest, double highest);
 
 // One metric of summary.json as sweep.csv and compare name it.
 struct Metric {
   std::string name;         // column prefix: "p99_ms", "api_utilisation"
   std::string path;         // in summary.json: "system.latency.ok.p99_ms"
   double resolution = 0.0;  // relative resolution of each value (percentiles: the histogram's)
+  bool fraction = false;    // a value in [0, 1] (slo_met): its interval is clipped to [0, 1]
 };
-// p50/p99/p999/mean of ok latency (ms), availability, goodput, throughput, and each component's
-// worker utilisation (where it has one).
-std::vector<Metric> sweep_metrics(const std::vector<std::string>& component_names);
+// p50/p99/p999/mean of ok latency (ms), availability, goodput, throughput, each component's
+// worker utilisation (where it has one) and, when `slo`, slo_met: 1 for a run that met the
+// scenario's SLO (summary.json's slo.met), 0 for one that missed it, so that its mean over the
+// replications is the fraction of runs that met it.
+std::vector<Metric> sweep_metrics(const std::vector<std::string>& component_names, bool slo);
 
 // The measurements of a sweep folder: values[point][metric][k] (nullopt: no run, or no value).
 struct SweepResults {

@@ -139,6 +139,35 @@ int emit_jobs(const std::string& file, const std::vector<RunJob>& jobs, const fs
   return kExitOk;
 }
 
+// "p003-r1", "p0042-r12": the name of a run folder of a sweep (SweepPlan::run_name).
+bool is_run_name(const std::string& name) {
+  const auto dash = name.find("-r");
+  auto digits = [](const std::string& s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  return name.size() > 1 && name[0] == 'p' && dash != std::string::npos &&
+         digits(name.substr(1, dash - 1)) && digits(name.substr(dash + 2));
+}
+
+// Clears what an earlier sweep left in `dir` (its sweep.json, run folders in runs/), so that the
+// new plan's folder holds nothing of it: a run of the earlier plan would otherwise sit beside the
+// new runs, and its sweep.csv and sweep.html would describe another plan until the new ones are
+// written. Removes only sweep.csv, sweep.html and the folders of runs/ named like run folders
+// (`p000-r0`); the new plan's own run folders are among them (each is rerun). Says so on stderr
+// in one line when there was an earlier sweep.
+void clear_earlier_sweep(const fs::path& dir) {
+  std::error_code ec;
+  std::vector<fs::path> runs;
+  for (fs::directory_iterator it(dir / "runs", ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_directory(ec) && is_run_name(it->path().filename().string()))
+      runs.push_back(it->path());
+  if (runs.empty() && !fs::exists(dir / "sweep.json", ec)) return;
+  std::cerr << "sdsim: replacing the earlier sweep in " << dir.string() << "\n";
+  for (const auto& run : runs) fs::remove_all(run, ec);
+  fs::remove(dir / "sweep.csv", ec);
+  fs::remove(dir / "sweep.html", ec);
+}
+
 }  // namespace
 
 int run_sweep(const SweepRequest& req, fs::path* dir_out) {
@@ -175,6 +204,7 @@ int run_sweep(const SweepRequest& req, fs::path* dir_out) {
 
   const fs::path dir = req.out ? fs::path(*req.out) : fs::path("out") / (scenario->name + "-sweep");
   if (dir_out != nullptr) *dir_out = dir;
+  clear_earlier_sweep(dir);
   std::error_code ec;
   fs::create_directories(dir / "runs", ec);
   if (ec) {
@@ -188,10 +218,7 @@ int run_sweep(const SweepRequest& req, fs::path* dir_out) {
     for (std::uint64_t k = 0; k < plan.replications; ++k)
       run_jobs.push_back({SweepPlan::run_name(p, k), plan.run_args(p, k, abs_dir),
                           abs_dir / "runs" / SweepPlan::run_name(p, k)});
-  if (req.emit_jobs) {
-    for (const auto& job : run_jobs) fs::remove_all(job.dir, ec);  // no stale results
-    return emit_jobs(*req.emit_jobs, run_jobs, abs_dir, req.quiet);
-  }
+  if (req.emit_jobs) return emit_jobs(*req.emit_jobs, run_jobs, abs_dir, req.quiet);
   if (!req.quiet)
     std::cout << "sweep of " << scenario->name << ": " << plan.points.size() << " point"
               << (plan.points.size() == 1 ? "" : "s") << " x " << plan.replications
@@ -232,8 +259,14 @@ int sweep_main(const std::vector<std::string>& args) {
     std::string error;
     auto o = parse_override(v, "--vary", &error);
     if (!o) return usage_error(error + ",V2,...");
+    // A value appears once per axis: the check of the scenario's `sweep:` block.
+    std::vector<std::string> values = split_values(o->value);
+    const auto repeated = repeated_sweep_values(values);
+    for (const auto& [j, problem] : repeated)
+      std::cerr << "sdsim: --vary " << v << ": " << problem << "\n";
+    if (!repeated.empty()) return kExitBadInput;
     if (!req.axes) req.axes.emplace();
-    req.axes->push_back({o->path, split_values(o->value)});
+    req.axes->push_back({o->path, std::move(values)});
   }
   req.file = files[0];
   req.jobs = static_cast<unsigned>(jobs.value_or(1));

@@ -97,6 +97,18 @@ TEST(Overrides, SplitValuesKeepsBracketsAndQuotesWhole) {
             (std::vector<std::string>{"{capacity: 8, discipline: fifo}", "'a,b'"}));
 }
 
+// A sweep axis holds each value once; values that are one YAML value written two ways are one.
+TEST(Overrides, RepeatedSweepValuesAreFoundAsYaml) {
+  using Found = std::vector<std::pair<std::size_t, std::string>>;
+  EXPECT_EQ(repeated_sweep_values({"1", "2", "4"}), Found{});
+  EXPECT_EQ(repeated_sweep_values({"3", "3"}), (Found{{1, "the value '3' appears twice"}}));
+  EXPECT_EQ(repeated_sweep_values({"{capacity: 8}", "{capacity: 4}", "{ capacity:  8 }"}),
+            (Found{{2, "the value '{ capacity:  8 }' appears twice"}}));
+  EXPECT_EQ(repeated_sweep_values({"exp(5ms)", "uniform(4ms, 12ms)"}), Found{});
+  EXPECT_EQ(repeated_sweep_values({"[a", "[a"}), (Found{{1, "the value '[a' appears twice"}}))
+      << "text that is not YAML is compared as written";
+}
+
 TEST(Overrides, FlowYamlIsOneLine) {
   EXPECT_EQ(to_flow_yaml(YAML::Load("8")), "8");
   EXPECT_EQ(to_flow_yaml(YAML::Load("capacity: 8\ndiscipline: fifo")),
