@@ -190,6 +190,26 @@ TEST(Sweep, RepeatedVaryValueIsRejected) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+// The sweep: block's other rules hold for --vary too: a path is varied once, and the seed
+// belongs to the replications (a --vary seed would be overridden by each run's --seed).
+TEST(Sweep, VaryingAPathTwiceOrTheSeedIsRejected) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const fs::path out = dir.path() / "out";
+  const std::string file = (dir.path() / "s.yaml").string();
+  const CliResult twice = run_cli({"sweep", file, "--vary", "components.api.workers=1,2", "--vary",
+                                   "components.api.workers=4", "--out", out.string()},
+                                  dir.path());
+  EXPECT_EQ(twice.exit_code, 2) << show(twice);
+  EXPECT_NE(twice.err.find("'components.api.workers' is varied twice"), std::string::npos)
+      << show(twice);
+  const CliResult seed =
+      run_cli({"sweep", file, "--vary", "seed=1,2", "--out", out.string()}, dir.path());
+  EXPECT_EQ(seed.exit_code, 2) << show(seed);
+  EXPECT_NE(seed.err.find("'seed' cannot be varied"), std::string::npos) << show(seed);
+  EXPECT_FALSE(fs::exists(out));
+}
+
 // A run that fails is reported with its stderr; the sweep exits non-zero and keeps the others.
 // The second point is valid but cannot run: zero think time and zero service time make a loop
 // of zero-time steps, which `sdsim run` stops (exit code 1, run.status "stalled").

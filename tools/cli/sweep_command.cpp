@@ -265,6 +265,21 @@ int sweep_main(const std::vector<std::string>& args) {
     for (const auto& [j, problem] : repeated)
       std::cerr << "sdsim: --vary " << v << ": " << problem << "\n";
     if (!repeated.empty()) return kExitBadInput;
+    // The `sweep:` block's other checks: the seed belongs to the replications, a path is
+    // varied once.
+    if (o->path == "seed") {
+      std::cerr << "sdsim: --vary " << v
+                << ": 'seed' cannot be varied: replication k of every point runs with its own "
+                   "seed (use --replications)\n";
+      return kExitBadInput;
+    }
+    if (req.axes)
+      for (const auto& axis : *req.axes)
+        if (axis.path == o->path) {
+          std::cerr << "sdsim: --vary " << v << ": '" << o->path
+                    << "' is varied twice (give its values in one --vary)\n";
+          return kExitBadInput;
+        }
     if (!req.axes) req.axes.emplace();
     req.axes->push_back({o->path, std::move(values)});
   }
