@@ -2,8 +2,9 @@
 
 usage: sweep.py DIR      (DIR holds sweep.json and sweep.csv, written by `sdsim sweep` / `merge`)
 
-The knee plot draws p99 latency and goodput against the first varied parameter, each point's
-mean with its 95% interval as a band; with more parameters, one line per combination of the
+The knee plot draws p99 latency and goodput (and, when the scenario has an slo, the share of
+replications that met it) against the first varied parameter, each point's mean with its 95%
+interval as a band; with more parameters, one line per combination of the
 others (for a 2-D grid: one line per value of the second). Values such as 30/s or 12ms are
 placed by their number when all of them carry the same unit; otherwise they are categories in
 the order of the sweep.
@@ -66,7 +67,7 @@ def cell(row, name):
     return float(text) if text not in ("", None) else None
 
 
-def knee(page, plan, rows, metric, label):
+def knee(page, plan, rows, metric, label, y_range=None):
     axes = [a["path"] for a in plan["vary"]]
     fig, ax = htmlpage.new_figure()
     first = axes[0]
@@ -85,7 +86,7 @@ def knee(page, plan, rows, metric, label):
                 continue
             low = cell(row, metric + "_ci95_low")
             high = cell(row, metric + "_ci95_high")
-            # Both plotted metrics are >= 0: a t interval of a few replications can reach
+            # The plotted metrics are >= 0: a t interval of a few replications can reach
             # below 0, the band stops at 0 (the table keeps the interval as computed).
             pts.append((where[row[first]], mean, max(low, 0.0) if low is not None else mean,
                         high if high is not None else mean))
@@ -106,6 +107,8 @@ def knee(page, plan, rows, metric, label):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(first + (f" = {template}" if template else ""))
     ax.set_ylabel(label)
+    if y_range:
+        ax.set_ylim(*y_range)
     ax.legend(fontsize=8)
     page.figure(fig, f"{label} against {first}")
 
@@ -134,6 +137,9 @@ def main(argv):
         page.heading("Knee curve")
         knee(page, plan, rows, "p99_ms", "p99 latency of ok requests (ms)")
         knee(page, plan, rows, "goodput_per_s", "goodput (ok requests / s)")
+        if "slo_met_mean" in header:  # the scenario has an slo
+            knee(page, plan, rows, "slo_met", "share of replications meeting the SLO",
+                 y_range=(-0.03, 1.03))
     page.heading("Results (mean [95% interval], n)")
     metrics = [h[: -len("_mean")] for h in header if h.endswith("_mean")]
     table = []
