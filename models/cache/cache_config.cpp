@@ -33,12 +33,8 @@ std::unique_ptr<ComponentConfig> parse_cache(MapReader& r) {
               "coalesce needs a downstream (only read-through misses can be coalesced)");
   }
   if (r.has("ttl")) {
-    if (auto t = r.quantity("ttl", Dimension::kTime)) {
-      if (*t <= 0)
-        r.error(r.mark_of_value("ttl"), "ttl: expected a time > 0 (leave it out: never expires)");
-      else
-        c->ttl = *t;
-    }
+    if (auto t = r.positive_quantity("ttl", Dimension::kTime, " (leave it out: never expires)"))
+      c->ttl = *t;
   }
   if (r.has("ttl_jitter")) {
     if (auto j = r.quantity("ttl_jitter", Dimension::kFraction)) {
@@ -59,23 +55,14 @@ std::unique_ptr<ComponentConfig> parse_cache(MapReader& r) {
                   " needs a downstream (without one, writes just update the cache)");
   }
   if (r.has("flush_interval")) {
-    if (auto t = r.quantity("flush_interval", Dimension::kTime)) {
-      if (*t <= 0)
-        r.error(r.mark_of_value("flush_interval"), "flush_interval: expected a time > 0");
-      else
-        c->flush_interval = *t;
-    }
+    if (auto t = r.positive_quantity("flush_interval", Dimension::kTime)) c->flush_interval = *t;
     if (c->write_policy != CacheConfig::WritePolicy::kWriteBack)
       r.error(r.mark_of_key("flush_interval"), "flush_interval needs write_policy: write_back");
   }
   if (r.has("timeout")) {
-    if (auto t = r.quantity("timeout", Dimension::kTime)) {
-      if (*t <= 0)
-        r.error(r.mark_of_value("timeout"),
-                "timeout: expected a time > 0 (leave it out to wait for the downstream)");
-      else
-        c->timeout = *t;
-    }
+    if (auto t = r.positive_quantity("timeout", Dimension::kTime,
+                                     " (leave it out to wait for the downstream)"))
+      c->timeout = *t;
     if (!c->downstream)
       r.error(r.mark_of_key("timeout"), "timeout needs a downstream (it bounds its calls)");
   }

@@ -70,8 +70,7 @@ std::vector<RequestClass> parse_classes(MapReader& r) {
                              "': use letters, digits, '_' and '-', starting with a letter");
     else if (name && !names.insert(*name).second)
       c.error_at("name", "duplicate class name '" + *name + "'");
-    const auto share = c.quantity("share", Dimension::kFraction, true);
-    if (share && !(*share > 0)) c.error_at("share", "share must be > 0");
+    const auto share = c.positive_quantity("share", Dimension::kFraction, {}, true);
     const auto op = c.choice("op", {"read", "write"});
     for (const char* key : {"service_time", "calls"}) {
       if (!c.has(key)) continue;
@@ -88,7 +87,8 @@ std::vector<RequestClass> parse_classes(MapReader& r) {
         auto& o = rc.overrides[target];
         o.mark = mark_of(kv.first);
         if (key[0] == 's')
-          o.service_time = read_distribution(kv.second, Dimension::kTime, ctx, r.diag());
+          o.service_time = read_distribution(kv.second, Dimension::kTime, ctx, r.diag(),
+                                             m.Style() == YAML::EmitterStyle::Flow);
         else
           o.calls = parse_call_plan(kv.second, ctx, r.diag());
       }
@@ -115,15 +115,11 @@ std::vector<RequestClass> parse_classes(MapReader& r) {
 
 constexpr double kMaxRate = 1e9;
 
-// A rate key of an arrival mapping: >= 0 (the reader checks that), at most 1e9/s; > 0 when
-// `positive`.
+// A rate key of an arrival mapping: >= 0 (> 0 when `positive`), at most 1e9/s.
 std::optional<double> read_rate(MapReader& m, const char* key, bool required, bool positive) {
-  const auto rate = m.quantity(key, Dimension::kRate, required);
+  const auto rate = positive ? m.positive_quantity(key, Dimension::kRate, {}, required)
+                             : m.quantity(key, Dimension::kRate, required);
   if (!rate) return std::nullopt;
-  if (positive && !(*rate > 0)) {
-    m.error_at(key, std::string(key) + ": the rate must be > 0");
-    return std::nullopt;
-  }
   if (*rate > kMaxRate) {
     m.error_at(key, std::string(key) + ": the rate must be at most 1e9/s");
     return std::nullopt;
@@ -165,13 +161,9 @@ std::optional<RateProfile::Window> parse_spike(const YAML::Node& node, const std
                                                Diagnostics& diag) {
   MapReader s(node, context, diag);
   const auto at = s.quantity("at", Dimension::kTime, true);
-  const auto length = s.quantity("for", Dimension::kTime, true);
+  const auto length = s.positive_quantity("for", Dimension::kTime, {}, true);
   const auto factor = s.quantity("factor", Dimension::kNumber, true);
   bool good = at && length && factor;
-  if (length && !(*length > 0)) {
-    s.error_at("for", "for: the spike must last > 0s");
-    good = false;
-  }
   if (factor && !(*factor > 0 && *factor <= 1e6)) {
     s.error_at("factor", "factor: the rate multiplier must be > 0 and at most 1e6 (e.g. 3)");
     good = false;
@@ -186,13 +178,9 @@ std::shared_ptr<RateProfile> parse_ramp(MapReader& a, ClientConfig& c) {
   MapReader m(a.get("ramp"), a.context() + ".ramp", a.diag());
   const auto from = read_rate(m, "from", true, false);
   const auto to = read_rate(m, "to", true, false);
-  const auto over = m.quantity("over", Dimension::kTime, true);
+  const auto over = m.positive_quantity("over", Dimension::kTime, {}, true);
   const Seconds at = m.quantity("at", Dimension::kTime).value_or(0);
   bool good = from && to && over;
-  if (over && !(*over > 0)) {
-    m.error_at("over", "over: the ramp must last > 0s");
-    good = false;
-  }
   if (from && to && *from == 0 && *to == 0) {
     m.error_at("to", "to: at least one of 'from' and 'to' must be > 0");
     good = false;
@@ -231,15 +219,12 @@ std::shared_ptr<RateProfile> parse_trace(MapReader& a, ClientConfig& c) {
   const auto file = m.string("file", true);
   const auto format = m.choice("format", {"timestamps", "rates"}, true);
   const bool rates = format && *format == "rates";
-  const auto period = m.quantity("period", Dimension::kTime);
+  const auto period = m.positive_quantity("period", Dimension::kTime);
   const bool repeat = m.boolean("repeat").value_or(false);
   const auto cycle = m.quantity("cycle", Dimension::kTime);
-  bool good = file && format;
+  bool good = file && format && (period || !m.has("period"));
   if (period && !rates) {
     m.error_at("period", "period: applies to format: rates (the time each line's rate lasts)");
-    good = false;
-  } else if (period && !(*period > 0)) {
-    m.error_at("period", "period: must be > 0s");
     good = false;
   }
   if (cycle && (rates || !repeat)) {
@@ -315,13 +300,14 @@ void parse_arrival(MapReader& r, ClientConfig& c) {
   const bool one_spike = a.has("spike");
   const bool spike_list = a.has("spikes");
   if (!a.ok()) return;  // reported: not a mapping
-  bool misspelt = false;
-  for (const char* p : kProcesses) misspelt = misspelt || a.has_misspelling_of(p);
-  if (given == 0 && misspelt) return;  // finish() reports the misspelling
   if (given != 1) {
-    a.error(a.mark(),
-            "give exactly one process: poisson, constant, ramp, onoff or trace "
-            "(e.g. poisson: 100/s)");
+    const std::string message =
+        "give exactly one process: poisson, constant, ramp, onoff or trace (e.g. poisson: "
+        "100/s)";
+    if (given == 0)
+      a.error_unless_unknown_keys(a.mark(), message);  // a misspelt or unknown process
+    else
+      a.error(a.mark(), message);
     return;
   }
   // spike / spikes: rate multipliers over windows, next to poisson, ramp or onoff.
@@ -365,10 +351,8 @@ void parse_arrival(MapReader& r, ClientConfig& c) {
   if (process == "poisson" || process == "constant") {
     c.arrival =
         process == "poisson" ? ClientConfig::Arrival::kPoisson : ClientConfig::Arrival::kConstant;
-    if (auto rate = a.quantity(process, Dimension::kRate)) {
-      if (*rate <= 0)
-        a.error_at(process, process + ": the rate must be > 0");
-      else if (*rate < 1e-9 || *rate > 1e9)
+    if (auto rate = a.positive_quantity(process, Dimension::kRate)) {
+      if (*rate < 1e-9 || *rate > 1e9)
         a.error_at(process, process + ": the rate must be between 1e-9/s and 1e9/s");
       else {
         c.rate = *rate;
@@ -423,12 +407,9 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
     c->think = cl.distribution("think", Dimension::kTime, true);
     cl.finish();
   }
-  if (auto t = r.quantity("timeout", Dimension::kTime)) {
-    if (*t <= 0)
-      r.error_at("timeout", "timeout must be > 0 (leave it out to wait for every reply)");
-    else
-      c->timeout = *t;
-  }
+  if (auto t = r.positive_quantity("timeout", Dimension::kTime,
+                                   " (leave it out to wait for every reply)"))
+    c->timeout = *t;
   if (auto cancel = r.boolean("cancel")) {
     c->cancel = *cancel;
     if (*cancel && !r.has("timeout"))
@@ -438,19 +419,9 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
     MapReader b(r.get("breaker"), r.context() + ".breaker", r.diag());
     if (b.ok()) {
       BreakerPolicy p;
-      if (auto v = b.quantity("failure_rate", Dimension::kFraction)) {
-        if (*v <= 0)
-          b.error_at("failure_rate", "failure_rate must be > 0");
-        else
-          p.failure_rate = *v;
-      }
+      if (auto v = b.positive_quantity("failure_rate", Dimension::kFraction)) p.failure_rate = *v;
       auto time = [&](const char* key, Seconds& out) {
-        if (auto v = b.quantity(key, Dimension::kTime)) {
-          if (*v <= 0)
-            b.error_at(key, std::string(key) + " must be > 0");
-          else
-            out = *v;
-        }
+        if (auto v = b.positive_quantity(key, Dimension::kTime)) out = *v;
       };
       time("window", p.window);
       time("open_for", p.open_for);
@@ -472,16 +443,20 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
         for (int k = 0; k < 3; ++k)
           if (b.has(kinds[k])) {
             ++given;
-            if (auto v = b.quantity(kinds[k], Dimension::kTime)) {
-              if (*v <= 0) b.error_at(kinds[k], std::string(kinds[k]) + " must be > 0");
+            if (auto v = b.positive_quantity(kinds[k], Dimension::kTime)) {
               p.base = *v;
               p.backoff = static_cast<RetryPolicy::Backoff>(k + 1);
             }
           }
-        if (b.ok() && given != 1)
-          b.error(b.mark(),
-                  "give one of constant, exponential or decorrelated, such as "
-                  "{exponential: 20ms, cap: 1s}");
+        if (b.ok() && given != 1) {
+          const std::string message =
+              "give one of constant, exponential or decorrelated, such as {exponential: 20ms, "
+              "cap: 1s}";
+          if (given == 0)
+            b.error_unless_unknown_keys(b.mark(), message);
+          else
+            b.error(b.mark(), message);
+        }
         if (b.has("cap")) {
           if (auto v = b.quantity("cap", Dimension::kTime)) p.cap = *v;
           if (p.backoff == RetryPolicy::Backoff::kConstant)
@@ -506,12 +481,9 @@ std::unique_ptr<ComponentConfig> parse_client(MapReader& r) {
                                     : "decorrelated backoff is random already: no jitter");
       }
       if (rt.has("budget")) {
-        if (auto v = rt.quantity("budget", Dimension::kFraction)) {
-          if (*v <= 0)
-            rt.error_at("budget", "budget must be > 0 (leave it out for retries without a budget)");
-          else
-            p.budget = *v;
-        }
+        if (auto v = rt.positive_quantity("budget", Dimension::kFraction,
+                                          " (leave it out for retries without a budget)"))
+          p.budget = *v;
       }
       if (rt.has("on")) {
         const YAML::Node on = rt.get("on");
@@ -575,6 +547,15 @@ void ClientConfig::resolve(const ConfigIndex& index, Diagnostics& diag) const {
       }
       if (o.calls) resolve_call_plan(*o.calls, component, index, diag);
     }
+}
+
+std::vector<std::pair<std::string, NameRef>> ClientConfig::calls_made_by_others() const {
+  std::vector<std::pair<std::string, NameRef>> out;
+  for (const RequestClass& k : classes)
+    for (const auto& [component, o] : k.overrides)
+      if (o.calls)
+        for (const NameRef& callee : o.calls->callees()) out.emplace_back(component, callee);
+  return out;
 }
 
 std::unique_ptr<Component> ClientConfig::build(SimContext& ctx) const {

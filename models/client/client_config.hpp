@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/client/rate_profile.hpp"
@@ -100,6 +101,7 @@ struct ClientConfig final : ComponentConfig {
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::vector<NameRef> callees() const override { return {target}; }
+  std::vector<std::pair<std::string, NameRef>> calls_made_by_others() const override;
   bool cancels_calls() const override { return cancel; }
   // The longest a request may stay open: every attempt's timeout and the longest backoffs.
   std::optional<Seconds> longest_request_wait() const override;

@@ -35,8 +35,9 @@ void parse_step(const YAML::Node& item, const std::string& context, Diagnostics&
   if (to && parallel) {
     r.error(r.mark_of_key("parallel"),
             "give either 'to' (one component) or 'parallel' (a list of components), not both");
-  } else if (!to && !parallel && !r.has_misspelling_of("to") && !r.has_misspelling_of("parallel")) {
-    r.error(r.mark(), "missing 'to' (e.g. {to: db}) or 'parallel' (e.g. {parallel: [a, b]})");
+  } else if (!to && !parallel) {
+    r.error_unless_unknown_keys(
+        r.mark(), "missing 'to' (e.g. {to: db}) or 'parallel' (e.g. {parallel: [a, b]})");
   } else if (to) {
     step.targets.push_back(read_name(r.get("to"), r.context() + ".to", diag));
   } else {
@@ -84,12 +85,9 @@ void parse_step(const YAML::Node& item, const std::string& context, Diagnostics&
                 : *w == "write"      ? CallWhen::kWrite
                                      : CallWhen::kAlways;
   }
-  if (auto t = r.quantity("timeout", Dimension::kTime)) {
-    if (*t <= 0)
-      r.error_at("timeout", "timeout must be > 0 (leave it out to wait for every reply)");
-    else
-      step.timeout = *t;
-  }
+  if (auto t = r.positive_quantity("timeout", Dimension::kTime,
+                                   " (leave it out to wait for every reply)"))
+    step.timeout = *t;
   if (auto b = r.quantity("request_size", Dimension::kSize)) step.request_size = *b;
   if (auto b = r.quantity("response_size", Dimension::kSize)) step.response_size = *b;
   if (r.has("hedge")) {
@@ -101,13 +99,9 @@ void parse_step(const YAML::Node& item, const std::string& context, Diagnostics&
       if (text == "p50" || text == "p90" || text == "p95" || text == "p99" || text == "p99.9") {
         hedge.percentile = std::stod(text.substr(1)) / 100;
         step.hedge = hedge;
-      } else if (auto t = h.quantity("after", Dimension::kTime)) {
-        if (*t <= 0) {
-          h.error_at("after", "after must be > 0");
-        } else {
-          hedge.after = *t;
-          step.hedge = hedge;
-        }
+      } else if (auto t = h.positive_quantity("after", Dimension::kTime)) {
+        hedge.after = *t;
+        step.hedge = hedge;
       }
     } else if (h.ok()) {
       h.error(h.mark(),

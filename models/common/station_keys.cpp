@@ -56,12 +56,7 @@ void parse_station_keys(MapReader& r, StationKeys& out) {
                       : *d == "codel"         ? QueueDiscipline::kCodel
                                               : QueueDiscipline::kFifo;
     auto positive = [&](const char* key, Seconds& v) {
-      if (auto t = q.quantity(key, Dimension::kTime)) {
-        if (*t <= 0)
-          q.error_at(key, std::string(key) + " must be > 0");
-        else
-          v = *t;
-      }
+      if (auto t = q.positive_quantity(key, Dimension::kTime)) v = *t;
     };
     if (q.has("max_wait")) {
       Seconds w = 0;

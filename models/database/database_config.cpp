@@ -38,12 +38,7 @@ void parse_replication(MapReader& r, DatabaseConfig& c, bool* mode_given) {
   }
   // Time laws are >= 0 by construction (the distribution parser rejects negative arguments).
   if (m.has("lag")) c.lag = m.distribution("lag", Dimension::kTime);
-  if (auto t = m.quantity("timeout", Dimension::kTime)) {
-    if (*t <= 0)
-      m.error_at("timeout", "timeout must be > 0");
-    else
-      c.replication_timeout = *t;
-  }
+  if (auto t = m.positive_quantity("timeout", Dimension::kTime)) c.replication_timeout = *t;
   m.finish();
 }
 

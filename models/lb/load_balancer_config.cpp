@@ -79,28 +79,15 @@ std::unique_ptr<ComponentConfig> parse_load_balancer(MapReader& r) {
     }
   }
   c->service_time = r.distribution("service_time", Dimension::kTime);
-  if (auto t = r.quantity("timeout", Dimension::kTime)) {
-    if (*t <= 0)
-      r.error_at("timeout", "timeout must be > 0 (leave it out to wait for the backend)");
-    else
-      c->timeout = *t;
-  }
+  if (auto t = r.positive_quantity("timeout", Dimension::kTime,
+                                   " (leave it out to wait for the backend)"))
+    c->timeout = *t;
   if (r.has("health_check")) {
     MapReader h(r.get("health_check"), r.context() + ".health_check", r.diag());
     if (h.ok()) {
       LoadBalancerConfig::HealthCheck hc;
-      if (auto v = h.quantity("interval", Dimension::kTime)) {
-        if (*v <= 0)
-          h.error_at("interval", "interval must be > 0");
-        else
-          hc.interval = *v;
-      }
-      if (auto v = h.quantity("timeout", Dimension::kTime)) {
-        if (*v <= 0)
-          h.error_at("timeout", "timeout must be > 0");
-        else
-          hc.timeout = *v;
-      }
+      if (auto v = h.positive_quantity("interval", Dimension::kTime)) hc.interval = *v;
+      if (auto v = h.positive_quantity("timeout", Dimension::kTime)) hc.timeout = *v;
       if (hc.timeout > hc.interval)
         h.error_at("timeout", "timeout must not exceed interval (one probe at a time)");
       if (auto v = h.integer("unhealthy_after", 1, 1000)) hc.unhealthy_after = static_cast<int>(*v);
@@ -115,12 +102,7 @@ std::unique_ptr<ComponentConfig> parse_load_balancer(MapReader& r) {
       LoadBalancerConfig::OutlierEjection oe;
       if (auto n = o.integer("consecutive_errors", 1, 100000))
         oe.consecutive_errors = static_cast<int>(*n);
-      if (auto t = o.quantity("eject_for", Dimension::kTime)) {
-        if (*t <= 0)
-          o.error_at("eject_for", "eject_for must be > 0");
-        else
-          oe.eject_for = *t;
-      }
+      if (auto t = o.positive_quantity("eject_for", Dimension::kTime)) oe.eject_for = *t;
       if (auto f = o.quantity("max_ejected", Dimension::kFraction)) oe.max_ejected = *f;
       c->outlier_ejection = oe;
     }

@@ -30,12 +30,7 @@ std::unique_ptr<ComponentConfig> parse_service(MapReader& r) {
     MapReader rl(r.get("rate_limit"), r.context() + ".rate_limit", r.diag());
     if (rl.ok()) {
       ServiceConfig::RateLimit limit;
-      if (auto v = rl.quantity("rate", Dimension::kRate, true)) {
-        if (*v <= 0)
-          rl.error_at("rate", "rate must be > 0");
-        else
-          limit.rate = *v;
-      }
+      if (auto v = rl.positive_quantity("rate", Dimension::kRate, {}, true)) limit.rate = *v;
       if (auto b = rl.quantity("burst", Dimension::kNumber)) {
         if (*b < 1)
           rl.error_at("burst", "burst must be >= 1 (a token bucket holds at least one token)");

@@ -132,11 +132,9 @@ void read_timing(MapReader& r, FaultSpec& f) {
       f.up = rnd.distribution("up", Dimension::kTime, true);
       f.down = rnd.distribution("down", Dimension::kTime, true);
     } else {
-      const auto mtbf = rnd.quantity("mtbf", Dimension::kTime, true);
-      const auto mttr = rnd.quantity("mttr", Dimension::kTime, true);
-      if (mtbf && *mtbf <= 0) rnd.error_at("mtbf", "mtbf must be > 0");
-      if (mttr && *mttr <= 0) rnd.error_at("mttr", "mttr must be > 0");
-      if (mtbf && mttr && *mtbf > 0 && *mttr > 0) {
+      const auto mtbf = rnd.positive_quantity("mtbf", Dimension::kTime, {}, true);
+      const auto mttr = rnd.positive_quantity("mttr", Dimension::kTime, {}, true);
+      if (mtbf && mttr) {
         f.up = make_exponential(*mtbf);
         f.down = make_exponential(*mttr);
       }
@@ -148,8 +146,7 @@ void read_timing(MapReader& r, FaultSpec& f) {
   if (at) f.at = *at;
   if (at && *at < 0) r.error_at("at", "at must be >= 0");
   if (has_for) {
-    f.length = r.quantity("for", Dimension::kTime);
-    if (f.length && *f.length <= 0) r.error_at("for", "for must be > 0 (leave it out: to the end)");
+    f.length = r.positive_quantity("for", Dimension::kTime, " (leave it out: to the end)");
   }
 }
 
@@ -186,13 +183,8 @@ void parse_faults(const YAML::Node& list, const NetworkConfig& network, const Co
     if (kinds.size() != 1) {
       std::string all;
       for (FaultKind k : kKinds) all += (all.empty() ? "" : ", ") + std::string(fault_kind_name(k));
-      const bool misspelt = [&] {
-        for (FaultKind k : kKinds)
-          if (r.has_misspelling_of(fault_kind_name(k))) return true;
-        return false;
-      }();
-      if (kinds.empty() && !misspelt)
-        r.error(r.mark(), "missing what the fault does: one of " + all);
+      if (kinds.empty())
+        r.error_unless_unknown_keys(r.mark(), "missing what the fault does: one of " + all);
       else if (kinds.size() > 1)
         r.error(r.mark_of_key(fault_kind_name(kinds[1])),
                 "one fault does one thing: give one of " + all + " (write two faults)");
@@ -246,10 +238,7 @@ void parse_faults(const YAML::Node& list, const NetworkConfig& network, const Co
         }
         case FaultKind::kErrors: {
           ok = read_replica_target(r, key, index, f);
-          const auto p = r.quantity("probability", Dimension::kFraction, true);
-          if (p && *p <= 0)
-            r.error_at("probability", "probability must be > 0");
-          else if (p)
+          if (const auto p = r.positive_quantity("probability", Dimension::kFraction, {}, true))
             f.probability = *p;
           break;
         }
@@ -265,9 +254,7 @@ void parse_faults(const YAML::Node& list, const NetworkConfig& network, const Co
         }
         case FaultKind::kLatency: {
           ok = read_link(r, key, network, f);
-          const auto add = r.quantity("add", Dimension::kTime, true);
-          if (add && *add <= 0) r.error_at("add", "add must be > 0");
-          if (add) f.add = *add;
+          if (const auto add = r.positive_quantity("add", Dimension::kTime, {}, true)) f.add = *add;
           break;
         }
         case FaultKind::kLoss: {
@@ -278,12 +265,7 @@ void parse_faults(const YAML::Node& list, const NetworkConfig& network, const Co
                        "probability must be < 1 (every copy lost: use a partition instead)");
           else if (p)
             f.probability = *p;
-          if (auto rto = r.quantity("rto", Dimension::kTime)) {
-            if (*rto <= 0)
-              r.error_at("rto", "rto must be > 0");
-            else
-              f.rto = *rto;
-          }
+          if (auto rto = r.positive_quantity("rto", Dimension::kTime)) f.rto = *rto;
           break;
         }
       }

@@ -47,7 +47,8 @@ std::string prefix(const std::string& context) { return context.empty() ? "" : c
 }  // namespace
 
 std::optional<double> read_quantity(const YAML::Node& value, Dimension dim,
-                                    const std::string& context, Diagnostics& diag) {
+                                    const std::string& context, Diagnostics& diag,
+                                    bool allow_negative) {
   if (!value.IsScalar()) {
     diag.error(mark_of(value), prefix(context) + "expected " + std::string(dimension_example(dim)) +
                                    ", found " + type_name(value));
@@ -55,14 +56,14 @@ std::optional<double> read_quantity(const YAML::Node& value, Dimension dim,
   }
   std::string err;
   std::size_t off = 0;
-  auto v = parse_quantity(value.Scalar(), dim, &err, &off);
+  auto v = parse_quantity(value.Scalar(), dim, &err, &off, allow_negative);
   if (!v) diag.error(offset_mark(value, off), prefix(context) + err);
   return v;
 }
 
 std::shared_ptr<const Distribution> read_distribution(const YAML::Node& value, Dimension dim,
-                                                      const std::string& context,
-                                                      Diagnostics& diag) {
+                                                      const std::string& context, Diagnostics& diag,
+                                                      bool in_flow) {
   if (!value.IsScalar()) {
     diag.error(mark_of(value), prefix(context) +
                                    "expected a distribution such as exp(10ms) or "
@@ -76,7 +77,7 @@ std::shared_ptr<const Distribution> read_distribution(const YAML::Node& value, D
   if (!p.dist) {
     std::string message = p.error;
     const std::string& text = value.Scalar();
-    if (text.find('(') != std::string::npos && text.find(')') == std::string::npos)
+    if (in_flow && text.find('(') != std::string::npos && text.find(')') == std::string::npos)
       message += " (inside { } a comma ends the value: quote it, e.g. '" + text + ", ...)')";
     diag.error(offset_mark(value, p.error_offset), prefix(context) + message);
     return nullptr;
@@ -180,6 +181,20 @@ std::optional<double> MapReader::quantity(std::string_view key, Dimension dim, b
   return read_quantity(*v, dim, key_context(key), diag_);
 }
 
+std::optional<double> MapReader::positive_quantity(std::string_view key, Dimension dim,
+                                                   std::string_view hint, bool required) {
+  const auto v = value_of(key, required, dimension_example(dim));
+  if (!v) return std::nullopt;
+  const auto q = read_quantity(*v, dim, key_context(key), diag_, true);
+  if (!q) return std::nullopt;
+  if (!(*q > 0)) {
+    error(mark_of(*v),
+          std::string(key) + " must be > 0, got '" + v->Scalar() + "'" + std::string(hint));
+    return std::nullopt;
+  }
+  return q;
+}
+
 std::optional<std::int64_t> MapReader::integer(std::string_view key, std::int64_t min,
                                                std::int64_t max, bool required) {
   const auto node = value_of(key, required);
@@ -234,7 +249,8 @@ std::shared_ptr<const Distribution> MapReader::distribution(std::string_view key
                                                             bool required) {
   const auto v = value_of(key, required, "a distribution such as exp(10ms)");
   if (!v) return nullptr;
-  return read_distribution(*v, dim, key_context(key), diag_);
+  return read_distribution(*v, dim, key_context(key), diag_,
+                           node_.Style() == YAML::EmitterStyle::Flow);
 }
 
 bool MapReader::has_misspelling_of(std::string_view key) const {
@@ -245,6 +261,10 @@ bool MapReader::has_misspelling_of(std::string_view key) const {
         !did_you_mean(kv.first.Scalar(), target).empty())
       return true;
   return false;
+}
+
+void MapReader::error_unless_unknown_keys(SourceMark at, std::string message) {
+  unless_unknown_.emplace_back(at, std::move(message));
 }
 
 MapReader::~MapReader() {
@@ -264,10 +284,12 @@ void MapReader::finish() {
   const std::vector<std::string> known(accepted_.begin(), accepted_.end());
   diag_.log_keys(mark_of(node_), known);
   std::set<std::string, std::less<>> misspelt;  // missing keys an unknown key stands for
+  bool unknown = false;
   for (const auto& kv : node_) {
     if (!kv.first.IsScalar()) continue;
     const std::string& k = kv.first.Scalar();
     if (accepted_.count(k)) continue;
+    unknown = true;
     std::string msg = "unknown key '" + k + "'";
     if (k.find(')') != std::string::npos) {
       // The tail of a value cut by a comma in a { } mapping: `service_time: uniform(1ms, 2ms)`.
@@ -289,6 +311,8 @@ void MapReader::finish() {
   }
   for (const auto& [key, message] : missing_)
     if (!misspelt.count(key)) error(mark_of(node_), message);
+  if (!unknown)
+    for (const auto& [at, message] : unless_unknown_) error(at, message);
 }
 
 }  // namespace sdsim

@@ -51,6 +51,10 @@ class MapReader {
   // and nullopt.
   std::optional<std::string> string(std::string_view key, bool required = false);
   std::optional<double> quantity(std::string_view key, Dimension dim, bool required = false);
+  // A quantity that must be > 0: a negative value and zero get the same message, "KEY must be
+  // > 0, got 'TEXT'" followed by `hint` (such as " (leave it out for no timeout)").
+  std::optional<double> positive_quantity(std::string_view key, Dimension dim,
+                                          std::string_view hint = {}, bool required = false);
   std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max,
                                       bool required = false);
   std::optional<bool> boolean(std::string_view key);
@@ -73,6 +77,11 @@ class MapReader {
   // True when a key of this mapping that nobody asked about looks like a misspelling of
   // `key` (so "missing 'key'" would be a second report of the same mistake).
   bool has_misspelling_of(std::string_view key) const;
+  // Reports an error for a mapping that lacks what it needs ("give one of a, b or c"), unless
+  // finish() reports an unknown key in it: that key is then the reason (`{p95: 100ms}` where
+  // p50, p99 or p99.9 is expected), and its message already lists the keys accepted here.
+  // Reported by finish(), once every accepted key has been asked about.
+  void error_unless_unknown_keys(SourceMark at, std::string message);
   // Gives up on this mapping without reporting its keys (its kind is unknown, so which keys
   // it may have is unknown too).
   void abandon() { finished_ = true; }
@@ -95,17 +104,21 @@ class MapReader {
   bool is_map_;
   std::set<std::string, std::less<>> accepted_;
   std::vector<std::pair<std::string, std::string>> missing_;  // (key, message)
+  std::vector<std::pair<SourceMark, std::string>> unless_unknown_;
   bool finished_ = false;
 };
 
 // Parses a YAML scalar that holds a quantity, reporting errors at the right column.
+// `allow_negative`: see parse_quantity.
 std::optional<double> read_quantity(const YAML::Node& value, Dimension dim,
-                                    const std::string& context, Diagnostics& diag);
+                                    const std::string& context, Diagnostics& diag,
+                                    bool allow_negative = false);
 // Same for a distribution. A relative file name in it (empirical(file.csv)) is resolved against
 // the directory of diag.file(), the scenario file being read (the current directory when that
-// name has no directory part).
+// name has no directory part). `in_flow`: the value sits in a flow mapping or sequence ({ } or
+// [ ]), where a comma ends it; then an unclosed '(' gets a hint to quote the value.
 std::shared_ptr<const Distribution> read_distribution(const YAML::Node& value, Dimension dim,
-                                                      const std::string& context,
-                                                      Diagnostics& diag);
+                                                      const std::string& context, Diagnostics& diag,
+                                                      bool in_flow);
 
 }  // namespace sdsim

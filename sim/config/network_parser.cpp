@@ -10,12 +10,9 @@ namespace {
 
 // A bandwidth given must be > 0: leaving it out means unlimited.
 void read_bandwidth(MapReader& r, BitsPerSecond& out) {
-  if (auto b = r.quantity("bandwidth", Dimension::kBandwidth)) {
-    if (*b <= 0)
-      r.error_at("bandwidth", "bandwidth must be > 0 (leave it out for an unlimited bandwidth)");
-    else
-      out = *b;
-  }
+  if (auto b = r.positive_quantity("bandwidth", Dimension::kBandwidth,
+                                   " (leave it out for an unlimited bandwidth)"))
+    out = *b;
 }
 
 // `node` is the mapping `zones` reads.

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -119,6 +120,50 @@ void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag
         enter(next);  // invalidates `frame`
       }
     }
+  }
+}
+
+// Warns about each component that no request can reach: not a client's target, and not called
+// by a component that requests reach (its callees(), and the calls that others have it make: a
+// client's per-class calls). Usually a forgotten `calls:` entry; it may be deliberate (a
+// component kept for a --set or a later change), so it is a warning. A fault that names a
+// component does not reach it. Needs resolved names: run only on a scenario without errors.
+void check_reached(const Scenario& s, Diagnostics& diag) {
+  std::map<std::string, std::vector<std::string>> calls;  // caller -> callees
+  std::map<std::string, std::set<std::string>> callers;   // callee -> callers
+  const auto add = [&](const std::string& from, const std::string& to) {
+    calls[from].push_back(to);
+    callers[to].insert(from);
+  };
+  for (const auto* list : {&s.clients, &s.components})
+    for (const auto& c : *list) {
+      for (const NameRef& to : c->callees()) add(c->name, to.name);
+      for (const auto& [from, to] : c->calls_made_by_others()) add(from, to.name);
+    }
+  std::set<std::string> reached;
+  std::vector<std::string> todo;
+  for (const auto& c : s.clients)
+    if (reached.insert(c->name).second) todo.push_back(c->name);
+  while (!todo.empty()) {
+    const std::string from = std::move(todo.back());
+    todo.pop_back();
+    for (const std::string& to : calls[from])
+      if (reached.insert(to).second) todo.push_back(to);
+  }
+  for (const auto& c : s.components) {
+    if (reached.count(c->name)) continue;
+    const std::set<std::string>& by = callers[c->name];
+    if (by.empty()) {
+      diag.warning(c->mark, "component '" + c->name +
+                                "' is never reached: no client targets it and no call goes to it");
+      continue;
+    }
+    std::string names;
+    for (const std::string& n : by) names += (names.empty() ? "'" : ", '") + n + "'";
+    diag.warning(c->mark, "component '" + c->name +
+                              "' is never reached: only components that are never reached call "
+                              "it (" +
+                              names + ")");
   }
 }
 
@@ -280,7 +325,7 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
     if (auto seed = top.integer("seed", 0, std::numeric_limits<std::int64_t>::max()))
       s.seed = static_cast<std::uint64_t>(*seed);
   }
-  s.duration = top.quantity("duration", Dimension::kTime);
+  s.duration = top.positive_quantity("duration", Dimension::kTime);
   if (top.has("requests")) {
     if (auto n = top.integer("requests", 1, std::numeric_limits<std::int64_t>::max()))
       s.requests = static_cast<std::uint64_t>(*n);
@@ -293,7 +338,6 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
       !top.has_misspelling_of("requests"))
     top.error(top.mark(),
               "missing 'duration' (e.g. duration: 300s) or 'requests' (e.g. requests: 100000)");
-  if (s.duration && *s.duration <= 0) top.error_at("duration", "duration must be > 0");
 
   s.warmup = top.quantity("warmup", Dimension::kTime).value_or(0);
   if (s.duration && s.warmup >= *s.duration && *s.duration > 0)
@@ -301,12 +345,7 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
                                ") must be shorter than duration (" +
                                format_quantity(*s.duration, Dimension::kTime) +
                                "): nothing would be measured");
-  if (auto w = top.quantity("window", Dimension::kTime)) {
-    if (*w <= 0)
-      top.error_at("window", "window must be > 0");
-    else
-      s.window = *w;
-  }
+  if (auto w = top.positive_quantity("window", Dimension::kTime)) s.window = *w;
   if (s.duration && *s.duration / s.window > 1e5)
     top.error_at("window", "window " + format_seconds(s.window) +
                                " makes more than 10^5 windows over " + format_seconds(*s.duration) +
@@ -326,24 +365,21 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
     if (slo.has("latency")) {
       MapReader lat(slo.get("latency"), "slo.latency", diag);
       auto target = [&](const char* key, std::optional<Seconds>& out) {
-        if (auto v = lat.quantity(key, Dimension::kTime)) {
-          if (*v <= 0)
-            lat.error_at(key, std::string(key) + " must be > 0");
-          else
-            out = *v;
-        }
+        if (auto v = lat.positive_quantity(key, Dimension::kTime)) out = *v;
       };
       target("p50", s.slo.p50);
       target("p99", s.slo.p99);
       target("p99.9", s.slo.p999);
       if (lat.ok() && !lat.has("p50") && !lat.has("p99") && !lat.has("p99.9"))
-        lat.error(lat.mark(), "expected at least one percentile target: p50, p99 or p99.9");
+        lat.error_unless_unknown_keys(lat.mark(),
+                                      "expected at least one percentile target: p50, p99 or p99.9");
       lat.finish();
     }
     if (slo.ok() && !slo.has("availability") && !slo.has("latency"))
-      slo.error(slo.mark(),
-                "expected an availability target, latency targets, or both, such as "
-                "{latency: {p99: 300ms}, availability: 99.9%}");
+      slo.error_unless_unknown_keys(
+          slo.mark(),
+          "expected an availability target, latency targets, or both, such as "
+          "{latency: {p99: 300ms}, availability: 99.9%}");
     slo.finish();
   }
 
@@ -376,6 +412,7 @@ std::optional<Scenario> build(const YAML::Node& root, const std::string& file,
   if (faults) parse_faults(*faults, s.network, index, s.duration, diag, s.faults);
   if (!diag.has_errors()) check_cycles(s, index, diag);
   if (diag.has_errors()) return std::nullopt;
+  check_reached(s, diag);
   return s;
 }
 
@@ -505,6 +542,14 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
     check_sweep_values(text, file, registry, overrides, first_line, scenario->sweep, diag);
     if (diag.has_errors()) return std::nullopt;
   }
+  if (scenario)
+    for (const Diagnostic& d : diag.all())
+      if (d.severity == Diagnostic::Severity::kWarning)
+        scenario->warnings.push_back(diag.file() +
+                                     (d.mark.line > 0 ? ":" + std::to_string(d.mark.line) + ":" +
+                                                            std::to_string(d.mark.column)
+                                                      : "") +
+                                     ": " + d.message);
   return scenario;
 }
 

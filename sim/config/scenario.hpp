@@ -47,6 +47,9 @@ struct Scenario {
   std::vector<std::unique_ptr<ComponentConfig>> clients;
   std::vector<std::unique_ptr<ComponentConfig>> components;
   SweepConfig sweep;
+  // The loader's warnings ("file:line:col: component 'x' is never reached: ..."): printed with
+  // the errors when loading, and listed again in summary.json's `warnings` of each run.
+  std::vector<std::string> warnings;
 
   // The drain limit in force: `drain` if given; else the longest client request wait
   // (timeouts); else 10% of the issuing time (duration, or `issue_time` for `requests`), and

@@ -139,7 +139,7 @@ std::string_view dimension_example(Dimension dim) {
 }
 
 std::optional<double> parse_quantity(std::string_view text, Dimension dim, std::string* error,
-                                     std::size_t* error_offset) {
+                                     std::size_t* error_offset, bool allow_negative) {
   const auto fail = [&](std::size_t offset, std::string message) -> std::optional<double> {
     if (error != nullptr) *error = std::move(message);
     if (error_offset != nullptr) *error_offset = offset;
@@ -203,7 +203,7 @@ std::optional<double> parse_quantity(std::string_view text, Dimension dim, std::
     }
   }
 
-  if (dim != Dimension::kNumber && value < 0) {
+  if (dim != Dimension::kNumber && value < 0 && !allow_negative) {
     return fail(begin, "must be >= 0, got '" + std::string(trimmed) + "'");
   }
   if (dim == Dimension::kFraction) {

@@ -35,9 +35,11 @@ std::string_view dimension_example(Dimension dim);
 // Whitespace around the text and between number and unit is allowed; unit suffixes are
 // case-sensitive. Negative values are errors except for kNumber; NaN and infinities always are.
 // The offset is that of the number for bad, negative or out-of-range numbers, that of the
-// unit for a wrong unit, and the end of the number for a missing unit.
+// unit for a wrong unit, and the end of the number for a missing unit. `allow_negative`: a
+// negative value is returned, for a caller that states its own bound (> 0, >= 0.1, ...).
 std::optional<double> parse_quantity(std::string_view text, Dimension dim, std::string* error,
-                                     std::size_t* error_offset = nullptr);
+                                     std::size_t* error_offset = nullptr,
+                                     bool allow_negative = false);
 
 // Formats seconds for people: "12ms", "1.5s", "250us", "2.5min", "3h". Rounds to 4
 // significant digits, drops trailing zeros, then picks the largest unit (us, ms, s, min, h)

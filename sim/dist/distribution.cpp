@@ -375,7 +375,9 @@ class Parser {
       const Dimension dim = form.params[i].plain_number ? Dimension::kNumber : dim_;
       std::string error;
       std::size_t offset = 0;
-      const auto value = parse_quantity(slots[i]->value, dim, &error, &offset);
+      // Negative values too: the law's check states its own bound ("exp mean must be > 0"),
+      // the same for -5ms as for 0ms.
+      const auto value = parse_quantity(slots[i]->value, dim, &error, &offset, true);
       if (!value) return fail(slots[i]->value_offset + offset, name + " " + param + ": " + error);
       values[i] = *value;
     }
@@ -384,6 +386,15 @@ class Parser {
       const std::size_t offset =
           index >= 0 ? slots[static_cast<std::size_t>(index)]->value_offset : close;
       return fail(offset, problem->message);
+    }
+    // A quantity the law's check let through negative: the reader's own rule.
+    for (std::size_t i = 0; i < n; ++i) {
+      if (form.params[i].plain_number || values[i] >= 0) continue;
+      std::string error;
+      std::size_t offset = 0;
+      (void)parse_quantity(slots[i]->value, dim_, &error, &offset);
+      return fail(slots[i]->value_offset + offset,
+                  name + " " + std::string(form.params[i].name) + ": " + error);
     }
     result_.dist = form.make(values, dim_);
     return std::move(result_);

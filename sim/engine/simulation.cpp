@@ -189,6 +189,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
   const Seconds measured_length = metrics.measured_length();
 
   nlohmann::json warnings = nlohmann::json::array();
+  for (const auto& w : scenario.warnings) warnings.push_back(w);
   for (const auto& w : metrics.warnings()) warnings.push_back(w);
   if (stalled)
     warnings.push_back("the run was stopped: simulated time did not advance (more than " +

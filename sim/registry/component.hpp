@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/core/diagnostics.hpp"
@@ -95,6 +96,11 @@ class ComponentConfig {
   // loader's checks: no call cycle (a request must not be forwarded forever), and a network
   // link between the zones of caller and callee.
   virtual std::vector<NameRef> callees() const { return {}; }
+  // Calls this config has other components make, beyond their own callees(): a client's
+  // per-class `calls` of a service, made by that service for the class's requests. Pairs
+  // (caller's name, callee). For the loader's check that every component is reached.
+  // Default: none.
+  virtual std::vector<std::pair<std::string, NameRef>> calls_made_by_others() const { return {}; }
   // How many replicas (hosts) it has; callers address one of them per call.
   virtual int replica_count() const { return 1; }
   // How many shards it has (a fan-out to `all_shards` makes one call per shard).

@@ -11,7 +11,8 @@
 // and the diagnostics equal the expect lines as a multiset: same line, column, severity and text,
 // nothing missing, nothing extra. The files are listed when the test program starts, so adding a
 // .yaml file adds a case (ctest sees it once the test program is rebuilt and its tests
-// rediscovered).
+// rediscovered). tests/config/warnings/*.yaml are scenarios that load, with warnings: the same
+// expect lines, and the loader must accept them and report exactly those warnings.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -81,14 +82,17 @@ Expectations read_expectations(const fs::path& file) {
   return out;
 }
 
-std::vector<std::string> bad_inputs() {
+std::vector<std::string> yaml_files(const std::string& folder) {
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(source_path("tests/config")))
+  for (const auto& e : fs::directory_iterator(source_path(folder)))
     if (e.is_regular_file() && e.path().extension() == ".yaml")
       out.push_back(e.path().filename().string());
   std::sort(out.begin(), out.end());
   return out;
 }
+
+std::vector<std::string> bad_inputs() { return yaml_files("tests/config"); }
+std::vector<std::string> warned_inputs() { return yaml_files("tests/config/warnings"); }
 
 std::string lines(const std::vector<std::string>& items) {
   std::string out;
@@ -96,10 +100,9 @@ std::string lines(const std::vector<std::string>& items) {
   return out.empty() ? "    (none)\n" : out;
 }
 
-class BadInput : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(BadInput, IsRejectedWithExactlyTheExpectedDiagnostics) {
-  const fs::path file = source_path("tests/config/" + GetParam());
+// Loads `file` and compares its diagnostics with the expect lines; `accepted`: whether the
+// loader must accept it (warnings only) or reject it.
+void check_file(const fs::path& file, bool accepted) {
   const Expectations expected = read_expectations(file);
   ASSERT_TRUE(expected.problems.empty())
       << file << ": malformed expect lines (want '# expect: LINE:COL: error: MESSAGE'):\n"
@@ -112,7 +115,10 @@ TEST_P(BadInput, IsRejectedWithExactlyTheExpectedDiagnostics) {
   Diagnostics diag(file.string());
   const std::optional<Scenario> scenario =
       load_scenario_file(file.string(), registry, diag, expected.overrides);
-  EXPECT_FALSE(scenario.has_value()) << file << ": the loader accepted a bad scenario";
+  if (accepted)
+    EXPECT_TRUE(scenario.has_value()) << file << ": the loader rejected it:\n" << diag.format();
+  else
+    EXPECT_FALSE(scenario.has_value()) << file << ": the loader accepted a bad scenario";
 
   std::vector<std::string> actual;
   const std::string folder = file.parent_path().string() + "/";
@@ -138,6 +144,18 @@ TEST_P(BadInput, IsRejectedWithExactlyTheExpectedDiagnostics) {
       << diag.format();
 }
 
+class BadInput : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(BadInput, IsRejectedWithExactlyTheExpectedDiagnostics) {
+  check_file(source_path("tests/config/" + GetParam()), false);
+}
+
+class WarnedInput : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(WarnedInput, IsAcceptedWithExactlyTheExpectedWarnings) {
+  check_file(source_path("tests/config/warnings/" + GetParam()), true);
+}
+
 std::string case_name(const ::testing::TestParamInfo<std::string>& info) {
   std::string n = fs::path(info.param).stem().string();
   for (char& c : n)
@@ -146,6 +164,7 @@ std::string case_name(const ::testing::TestParamInfo<std::string>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, BadInput, ::testing::ValuesIn(bad_inputs()), case_name);
+INSTANTIATE_TEST_SUITE_P(Files, WarnedInput, ::testing::ValuesIn(warned_inputs()), case_name);
 
 // A scratch folder of this process, removed at the end of the test.
 class ScratchDir {

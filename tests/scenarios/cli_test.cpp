@@ -75,6 +75,39 @@ TEST(Cli, ValidateReportsEveryErrorOfABadFile) {
   EXPECT_EQ(count, 3) << show(r);
 }
 
+// A component nothing reaches is a warning (the scenario still runs): `validate` and `run` print
+// it on stderr with its place, and the run lists it in summary.json's warnings.
+TEST(Cli, UnreachedComponentIsAWarningOnStderrAndInTheSummary) {
+  ScratchDir dir;
+  const fs::path file = dir.path() / "unreached.yaml";
+  write_all(file,
+            "name: unreached\n"
+            "duration: 5s\n"
+            "clients:\n"
+            "  - {name: users, target: api, arrival: {poisson: 10/s}}\n"
+            "components:\n"
+            "  - {name: api, kind: service, service_time: exp(5ms)}\n"
+            "  - {name: extra, kind: service, workers: 2, service_time: exp(5ms)}\n");
+  const std::string warning =
+      file.string() +
+      ":7:5: warning: component 'extra' is never reached: no client targets it and no call "
+      "goes to it\n";
+  const CliResult v = run_cli({"validate", file.string()}, dir.path());
+  EXPECT_EQ(v.exit_code, 0) << show(v);
+  EXPECT_EQ(v.err, warning) << show(v);
+  const fs::path out = dir.path() / "out";
+  const CliResult r =
+      run_cli({"run", file.string(), "--out", out.string(), "--quiet", "--no-report"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_EQ(r.err.rfind(warning, 0), 0u) << show(r);
+  const auto summary = nlohmann::json::parse(read_all(out / "summary.json"));
+  ASSERT_FALSE(summary["warnings"].empty());
+  EXPECT_EQ(summary["warnings"][0].get<std::string>(),
+            file.string() +
+                ":7:5: component 'extra' is never reached: no client targets it and no call goes "
+                "to it");
+}
+
 TEST(Cli, MissingFileExitsTwoWithClearMessage) {
   ScratchDir dir;
   const fs::path file = dir.path() / "no_such_scenario.yaml";

@@ -193,8 +193,15 @@ TEST(ParseDistribution, RejectsAValueWithoutUnitPointingAtTheValue) {
                      "exp mean: unknown time unit 'sec' (expected one of us, ms, s, min, h)", 13u);
 }
 
-TEST(ParseDistribution, RejectsANegativeValue) {
-  EXPECT_PARSE_ERROR("exp(-1ms)", "exp mean: must be >= 0, got '-1ms'", 4u);
+// A negative argument gets the law's own bound, the same message as zero where zero is rejected
+// too ("> 0", not ">= 0").
+TEST(ParseDistribution, RejectsANegativeValueWithTheLawsOwnBound) {
+  EXPECT_PARSE_ERROR("exp(-1ms)", "exp mean must be > 0, got -1ms", 4u);
+  EXPECT_PARSE_ERROR("lognormal(median=-1ms, p99=2ms)", "lognormal median must be > 0, got -1ms",
+                     17u);
+  EXPECT_PARSE_ERROR("uniform(-1ms, 2ms)", "uniform a must be >= 0, got -1ms", 8u);
+  EXPECT_PARSE_ERROR("const(-1ms)", "const value must be >= 0, got -1ms", 6u);
+  EXPECT_PARSE_ERROR("-1ms", "must be >= 0, got '-1ms'", 0u);
 }
 
 TEST(ParseDistribution, RejectsANonPositiveMean) {
@@ -247,7 +254,8 @@ TEST(ParseDistribution, RejectsNonPositiveNormalMeanOrSd) {
                      "normal mean must be > 0, got 0s (draws below 0 are drawn again)", 7u);
   EXPECT_PARSE_ERROR("normal(12ms, sd=0s)",
                      "normal sd must be > 0, got 0s (use const for a fixed value)", 16u);
-  EXPECT_PARSE_ERROR("normal(12ms, -3ms)", "normal sd: must be >= 0, got '-3ms'", 13u);
+  EXPECT_PARSE_ERROR("normal(12ms, -3ms)",
+                     "normal sd must be > 0, got -3ms (use const for a fixed value)", 13u);
 }
 
 TEST(ParseDistribution, RejectsParetoAlphaOutOfRangeAndNonPositiveMin) {
