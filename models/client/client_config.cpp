@@ -549,12 +549,14 @@ void ClientConfig::resolve(const ConfigIndex& index, Diagnostics& diag) const {
     }
 }
 
-std::vector<std::pair<std::string, NameRef>> ClientConfig::calls_made_by_others() const {
-  std::vector<std::pair<std::string, NameRef>> out;
-  for (const RequestClass& k : classes)
+std::vector<ClassCalls> ClientConfig::class_calls() const {
+  std::vector<ClassCalls> out;
+  for (const RequestClass& k : classes) {
+    ClassCalls cc{k.name, {}};
     for (const auto& [component, o] : k.overrides)
-      if (o.calls)
-        for (const NameRef& callee : o.calls->callees()) out.emplace_back(component, callee);
+      if (o.calls) cc.calls.emplace_back(component, o.calls->callees());
+    if (!cc.calls.empty()) out.push_back(std::move(cc));
+  }
   return out;
 }
 

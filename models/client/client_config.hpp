@@ -101,7 +101,7 @@ struct ClientConfig final : ComponentConfig {
 
   void resolve(const ConfigIndex& index, Diagnostics& diag) const override;
   std::vector<NameRef> callees() const override { return {target}; }
-  std::vector<std::pair<std::string, NameRef>> calls_made_by_others() const override;
+  std::vector<ClassCalls> class_calls() const override;
   bool cancels_calls() const override { return cancel; }
   // The longest a request may stay open: every attempt's timeout and the longest backoffs.
   std::optional<Seconds> longest_request_wait() const override;

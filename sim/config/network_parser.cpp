@@ -229,27 +229,32 @@ void resolve_network(const NetworkConfig& network, const NetworkMembers& members
                                   network.zones[static_cast<std::size_t>(zs[j])] +
                                   "', but no network link joins them");
   }
+  // A call from `caller` to `ref`: replicas may sit in other zones than their component, so
+  // every pair of their zones must be joined.
+  const auto check_call = [&](const ComponentConfig& caller, const NameRef& ref) {
+    const ComponentConfig* callee = index.find(ref.name);
+    if (callee == nullptr) return;  // reported by resolve
+    for (int from : network.zones_of(caller.name, caller.replica_count()))
+      for (int to : network.zones_of(ref.name, callee->replica_count())) {
+        if (network.path(from, to)) continue;
+        const std::string& a = network.zones[static_cast<std::size_t>(from)];
+        const std::string& b = network.zones[static_cast<std::size_t>(to)];
+        diag.error(ref.mark, caller.name + ": '" + ref.name + "' is in zone '" + b + "' and " +
+                                 caller.name + " in zone '" + a +
+                                 "', but no network link joins them (add one to "
+                                 "network.links: {between: [" +
+                                 a + ", " + b + "], latency: ...})");
+        return;
+      }
+  };
   for (const auto* list : {&clients, &components})
     for (const auto& c : *list) {
-      // Replicas may sit in other zones than their component: every pair must be joined.
-      const std::vector<int> from_zones = network.zones_of(c->name, c->replica_count());
-      for (const NameRef& ref : c->callees()) {
-        const ComponentConfig* callee = index.find(ref.name);
-        if (callee == nullptr) continue;  // reported by resolve
-        bool reported = false;
-        for (int from : from_zones)
-          for (int to : network.zones_of(ref.name, callee->replica_count())) {
-            if (reported || network.path(from, to)) continue;
-            reported = true;
-            const std::string& a = network.zones[static_cast<std::size_t>(from)];
-            const std::string& b = network.zones[static_cast<std::size_t>(to)];
-            diag.error(ref.mark, c->name + ": '" + ref.name + "' is in zone '" + b + "' and " +
-                                     c->name + " in zone '" + a +
-                                     "', but no network link joins them (add one to "
-                                     "network.links: {between: [" +
-                                     a + ", " + b + "], latency: ...})");
-          }
-      }
+      for (const NameRef& ref : c->callees()) check_call(*c, ref);
+      // A request class's own calls at a service (a client's classes[].calls).
+      for (const ClassCalls& k : c->class_calls())
+        for (const auto& [service, refs] : k.calls)
+          if (const ComponentConfig* caller = index.find(service))
+            for (const NameRef& ref : refs) check_call(*caller, ref);
     }
 }
 

@@ -70,10 +70,14 @@ class Index final : public ConfigIndex {
   const std::map<std::string, SourceMark>& all_;
 };
 
-// Reports each cycle in the call graph once (a request would be forwarded forever). A depth-first
-// search with its own stack: a call chain as long as the file allows must not overflow the
-// thread's stack (60,000 services in a chain did, recursively).
-void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag) {
+// Reports each cycle in a call graph once (a request would be forwarded forever, or hold a
+// worker at each hop until they run out). A depth-first search from `roots` with its own
+// stack: a call chain as long as the file allows must not overflow the thread's stack
+// (60,000 services in a chain did, recursively). `callees_of(c)`: the calls c makes;
+// `context`: what the graph is, for the message ("" for the components' own calls).
+template <class CalleesOf>
+void check_cycles_from(const std::vector<const ComponentConfig*>& roots, CalleesOf callees_of,
+                       const std::string& context, const ConfigIndex& index, Diagnostics& diag) {
   enum class State { kNew, kOnPath, kDone };
   struct Frame {
     const ComponentConfig* component;
@@ -86,11 +90,11 @@ void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag
   std::vector<std::pair<const ComponentConfig*, NameRef>> path;
   const auto enter = [&](const ComponentConfig* c) {
     state[c] = State::kOnPath;
-    stack.push_back({c, c->callees(), 0});
+    stack.push_back({c, callees_of(c), 0});
   };
-  for (const auto& root : s.components) {
-    if (state[root.get()] != State::kNew) continue;
-    enter(root.get());
+  for (const ComponentConfig* root : roots) {
+    if (state[root] != State::kNew) continue;
+    enter(root);
     while (!stack.empty()) {
       Frame& frame = stack.back();
       if (frame.next == frame.callees.size()) {
@@ -112,7 +116,7 @@ void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag
           if (in) cycle += from->name + " -> ";
         }
         cycle += next->name;
-        diag.error(ref.mark, c->name + ": '" + ref.name + "' makes a cycle " + cycle +
+        diag.error(ref.mark, context + c->name + ": '" + ref.name + "' makes a cycle " + cycle +
                                  " (a request would be forwarded forever)");
         path.pop_back();
       } else if (state[next] == State::kNew) {
@@ -121,6 +125,29 @@ void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag
       }
     }
   }
+}
+
+// The components' own calls, then, when those have no cycle, each request class's: its
+// requests follow the class's calls where it has them and the services' own elsewhere.
+void check_cycles(const Scenario& s, const ConfigIndex& index, Diagnostics& diag) {
+  std::vector<const ComponentConfig*> all;
+  for (const auto& c : s.components) all.push_back(c.get());
+  check_cycles_from(
+      all, [](const ComponentConfig* c) { return c->callees(); }, "", index, diag);
+  if (diag.has_errors()) return;
+  for (const auto& client : s.clients)
+    for (const ClassCalls& k : client->class_calls()) {
+      std::vector<const ComponentConfig*> roots;
+      for (const NameRef& target : client->callees())
+        if (const ComponentConfig* c = index.find(target.name)) roots.push_back(c);
+      const auto callees_of = [&k](const ComponentConfig* c) {
+        for (const auto& [service, refs] : k.calls)
+          if (service == c->name) return refs;
+        return c->callees();
+      };
+      check_cycles_from(roots, callees_of,
+                        "class '" + k.name + "' of client '" + client->name + "': ", index, diag);
+    }
 }
 
 // Warns about each component that no request can reach: not a client's target, and not called
@@ -138,7 +165,9 @@ void check_reached(const Scenario& s, Diagnostics& diag) {
   for (const auto* list : {&s.clients, &s.components})
     for (const auto& c : *list) {
       for (const NameRef& to : c->callees()) add(c->name, to.name);
-      for (const auto& [from, to] : c->calls_made_by_others()) add(from, to.name);
+      for (const ClassCalls& k : c->class_calls())
+        for (const auto& [from, refs] : k.calls)
+          for (const NameRef& to : refs) add(from, to.name);
     }
   std::set<std::string> reached;
   std::vector<std::string> todo;

@@ -42,6 +42,13 @@ struct NameRef {
   SourceMark mark;
 };
 
+// A request class's own calls at some services (a client's `classes[].calls`): for the
+// class's requests, each named service makes these calls instead of its own.
+struct ClassCalls {
+  std::string name;                                                 // the class
+  std::vector<std::pair<std::string, std::vector<NameRef>>> calls;  // service -> its callees
+};
+
 // What a model sees of the engine while it builds and runs.
 struct SimContext {
   Calendar& calendar;
@@ -96,11 +103,11 @@ class ComponentConfig {
   // loader's checks: no call cycle (a request must not be forwarded forever), and a network
   // link between the zones of caller and callee.
   virtual std::vector<NameRef> callees() const { return {}; }
-  // Calls this config has other components make, beyond their own callees(): a client's
-  // per-class `calls` of a service, made by that service for the class's requests. Pairs
-  // (caller's name, callee). For the loader's check that every component is reached.
-  // Default: none.
-  virtual std::vector<std::pair<std::string, NameRef>> calls_made_by_others() const { return {}; }
+  // Calls this config has other components make instead of their own callees(): a client's
+  // per-class `calls` of a service, made by that service for the class's requests. For the
+  // same checks as callees() (no cycle within a class, network links) and the check that
+  // every component is reached. Default: none.
+  virtual std::vector<ClassCalls> class_calls() const { return {}; }
   // How many replicas (hosts) it has; callers address one of them per call.
   virtual int replica_count() const { return 1; }
   // How many shards it has (a fan-out to `all_shards` makes one call per shard).
