@@ -159,55 +159,35 @@ TEST(Sweep, VaryOptionReplacesTheBlockAndParallelRunsGiveTheSameCsv) {
   EXPECT_TRUE(one == two) << "-j 2 changed sweep.csv\n" << one << "\n" << two;
 }
 
-TEST(Sweep, BadPointStopsTheSweepBeforeAnyRun) {
+// Bad --vary options stop the sweep before anything runs (exit 2, no output folder): a point
+// that does not load; a value given twice (one point run twice under two ids), a path varied
+// in two options, and the seed (each replication has its own), as in the `sweep:` block.
+TEST(Sweep, BadVaryIsRejectedBeforeAnyRun) {
   ScratchDir dir;
   write_all(dir.path() / "s.yaml", kSweep);
   const fs::path out = dir.path() / "out";
-  const CliResult r = run_cli({"sweep", (dir.path() / "s.yaml").string(), "--vary",
-                               "components.api.workers=1,0", "--out", out.string()},
-                              dir.path());
-  EXPECT_EQ(r.exit_code, 2) << show(r);
-  EXPECT_NE(r.err.find("error: --vary components.api.workers=0: api: workers: 0 is out of range"),
-            std::string::npos)
-      << show(r);
-  EXPECT_FALSE(fs::exists(out));
-}
-
-// A value given twice to --vary would run one point twice under two ids; it is rejected, as in
-// the scenario's `sweep:` block, before anything runs.
-TEST(Sweep, RepeatedVaryValueIsRejected) {
-  ScratchDir dir;
-  write_all(dir.path() / "s.yaml", kSweep);
-  const fs::path out = dir.path() / "out";
-  const CliResult r = run_cli({"sweep", (dir.path() / "s.yaml").string(), "--vary",
-                               "components.api.workers=3,3", "--out", out.string()},
-                              dir.path());
-  EXPECT_EQ(r.exit_code, 2) << show(r);
-  EXPECT_NE(r.err.find("--vary components.api.workers=3,3: the value '3' appears twice"),
-            std::string::npos)
-      << show(r);
-  EXPECT_EQ(r.out, "") << "no sweep starts";
-  EXPECT_FALSE(fs::exists(out));
-}
-
-// The sweep: block's other rules hold for --vary too: a path is varied once, and the seed
-// belongs to the replications (a --vary seed would be overridden by each run's --seed).
-TEST(Sweep, VaryingAPathTwiceOrTheSeedIsRejected) {
-  ScratchDir dir;
-  write_all(dir.path() / "s.yaml", kSweep);
-  const fs::path out = dir.path() / "out";
-  const std::string file = (dir.path() / "s.yaml").string();
-  const CliResult twice = run_cli({"sweep", file, "--vary", "components.api.workers=1,2", "--vary",
-                                   "components.api.workers=4", "--out", out.string()},
-                                  dir.path());
-  EXPECT_EQ(twice.exit_code, 2) << show(twice);
-  EXPECT_NE(twice.err.find("'components.api.workers' is varied twice"), std::string::npos)
-      << show(twice);
-  const CliResult seed =
-      run_cli({"sweep", file, "--vary", "seed=1,2", "--out", out.string()}, dir.path());
-  EXPECT_EQ(seed.exit_code, 2) << show(seed);
-  EXPECT_NE(seed.err.find("'seed' cannot be varied"), std::string::npos) << show(seed);
-  EXPECT_FALSE(fs::exists(out));
+  const struct {
+    std::vector<std::string> vary;
+    std::string error;
+  } cases[] = {
+      {{"components.api.workers=1,0"},
+       "error: --vary components.api.workers=0: api: workers: 0 is out of range"},
+      {{"components.api.workers=3,3"},
+       "--vary components.api.workers=3,3: the value '3' appears twice"},
+      {{"components.api.workers=1,2", "components.api.workers=4"},
+       "'components.api.workers' is varied twice"},
+      {{"seed=1,2"}, "'seed' cannot be varied"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"sweep", (dir.path() / "s.yaml").string(), "--out",
+                                     out.string()};
+    for (const std::string& v : c.vary) args.insert(args.end(), {"--vary", v});
+    const CliResult r = run_cli(args, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << show(r);
+    EXPECT_NE(r.err.find(c.error), std::string::npos) << show(r);
+    EXPECT_EQ(r.out, "") << "no sweep starts: " << show(r);
+    EXPECT_FALSE(fs::exists(out)) << show(r);
+  }
 }
 
 // A run that fails is reported with its stderr; the sweep exits non-zero and keeps the others.
