@@ -96,12 +96,15 @@ nlohmann::json BatchMeans::summary_json(std::vector<std::string>& warnings) cons
   for (const auto& b : batches) fewest = std::min(fewest, b.count());
   json out{{"batches", n},       {"batch_length_s", width_}, {"min_per_batch", fewest},
            {"mean_ms", nullptr}, {"p99_ms", nullptr},        {"lag1_autocorrelation", nullptr}};
-  // Why the intervals cannot be trusted. Batches that are short of ok requests while others
-  // are full (an average per batch of kMinPerBatch or more) come from a system that was not
-  // steady (a fault, an overload, a collapse): a longer run does not help there.
+  // Why the intervals cannot be trusted. A batch far shorter of ok requests than the others
+  // (below the average by more than 4 standard deviations of a Poisson count: not noise)
+  // comes from a system that was not steady (a fault, an overload, a collapse): a longer run
+  // does not help there. Otherwise the run is too short.
   std::uint64_t total = 0;
   for (const auto& b : batches) total += b.count();
-  const bool uneven = fewest < kMinPerBatch && total >= kMinPerBatch * n;
+  const double average = static_cast<double>(total) / static_cast<double>(n);
+  const bool uneven = fewest < kMinPerBatch && total >= kMinPerBatch * n &&
+                      static_cast<double>(fewest) < average - 4 * std::sqrt(average);
   const std::string too_short = ": the run is too short for these intervals; run longer";
   const std::string not_steady =
       ": the system was not in a steady state (a fault, an overload or a collapse; the average "

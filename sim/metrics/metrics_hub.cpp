@@ -213,7 +213,12 @@ void MetricsHub::finish(Seconds t) {
   // The last window ends with the run. A sliver (under 1% of a window: the run ended just
   // after a boundary) is reported over the window's full length instead, so that a reply at
   // the very end does not read as a rate of 10^13 per second; nothing happens after the end.
-  if (!truncated_) close_window(t - window_start_ < 0.01 * window_ ? window_start_ + window_ : t);
+  // A run that ends on a boundary has closed its last window there: no empty one after it
+  // (it would read as throughput falling to 0 at the end).
+  bool empty = t == window_start_;
+  for (const auto& c : clients_) empty = empty && c.window_empty();
+  if (!truncated_ && !empty)
+    close_window(t - window_start_ < 0.01 * window_ ? window_start_ + window_ : t);
   finished_ = true;
 }
 

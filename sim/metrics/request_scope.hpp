@@ -44,6 +44,11 @@ class RequestScope {
   // Optional per-request log (CSV "client,request,issued_s,ended_s,outcome", times as C99 hex
   // floats so they compare bit for bit). For validation and debugging; off by default.
   void set_request_log(std::ostream* log) { log_ = log; }
+  // Nothing issued, sent, answered or ended since the window began.
+  bool window_empty() const {
+    return window_.issued == 0 && window_.attempts == 0 && window_.responses == 0 &&
+           window_.ended() == 0;
+  }
   // Batch means of the system scope (MetricsHub): each client scope adds its counted ok
   // requests to it. May be null.
   void set_batch_means(BatchMeans* batches) { batches_ = batches; }

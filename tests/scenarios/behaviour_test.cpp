@@ -80,6 +80,28 @@ void report(const char* what, double expected, double measured, double tolerance
 // ---------------------------------------------------------------------------------------
 // Timeouts
 
+// A run that ends on a window boundary (20 s, windows of 2 s) ends its time series with the
+// window [18, 20): no empty window after it, which would read as goodput falling to 0.
+TEST(Windows, RunEndingOnABoundaryHasNoEmptyWindowAfterIt) {
+  const SimRun run = run_yaml(R"(
+name: ends-on-a-boundary
+seed: 1
+duration: 20s
+window: 2s
+clients:
+  - {name: c, target: s, arrival: {constant: 1/s}}
+components:
+  - {name: s, kind: service, service_time: const(100ms)}
+)");
+  const auto issued = window_series(run.timeseries, "system", "issued");
+  ASSERT_FALSE(issued.empty());
+  EXPECT_EQ(issued.rbegin()->first, 18.0);
+  EXPECT_EQ(issued.size(), 10u);
+  double total = 0;
+  for (const auto& [start, n] : issued) total += n;
+  EXPECT_EQ(total, 20);
+}
+
 TEST(Timeouts, ServiceSlowerThanTheTimeoutTimesOutEveryRequestButRepliesCountInThroughput) {
   // const(200ms) service, 100 ms timeout, rho = 0.2: every reply comes after
   // the timeout.

@@ -73,6 +73,24 @@ TEST(BatchMeans, BatchesStarvedByAnOutageAreNotBlamedOnTheRunLength) {
   EXPECT_EQ(warnings[0].find("run longer"), std::string::npos) << warnings[0];
 }
 
+// Batch counts that vary as Poisson counts do (here 90 to 148, average 119) are noise: the
+// smallest below 100 means "run longer", not "not steady".
+TEST(BatchMeans, NoisyBatchCountsAreBlamedOnTheRunLength) {
+  MeasureClock clock;
+  BatchMeans b(clock, 30.0, 1.0);
+  for (int k = 0; k < 30; ++k) {
+    const int count = k == 7 ? 90 : 100 + (k * 37) % 49;  // 100..148, one batch of 90
+    for (int i = 0; i < count; ++i) b.add(k + (i + 0.5) / count, 1e-3 * (1 + i % 5));
+  }
+  clock.stop = 30;
+  std::vector<std::string> warnings;
+  const auto j = b.summary_json(warnings);
+  EXPECT_EQ(j["min_per_batch"], 90);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("run longer"), std::string::npos) << warnings[0];
+  EXPECT_EQ(warnings[0].find("steady"), std::string::npos) << warnings[0];
+}
+
 TEST(BatchMeans, TooFewPerBatchIsWarnedAndP99Withheld) {
   MeasureClock clock;
   BatchMeans b(clock, 30.0, 1.0);
