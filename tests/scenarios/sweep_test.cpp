@@ -311,6 +311,19 @@ components:
   EXPECT_NE(unpaired.err.find("cannot be paired"), std::string::npos) << show(unpaired);
   EXPECT_FALSE(fs::exists(dir.path() / "cmp2" / "B")) << "found unpaired only after running B";
 
+  // A scenario side swept into the folder of the other side would replace it before it is
+  // read (here B into cmp/B, which is A): refused before anything runs.
+  const fs::path b_csv = out / "B" / "sweep.csv";
+  const std::string before = read_all(b_csv);
+  const CliResult onto =
+      run_cli({"compare", (out / "B").string(), (dir.path() / "four.yaml").string(),
+               "--replications", "4", "--out", out.string(), "--quiet"},
+              dir.path());
+  EXPECT_EQ(onto.exit_code, 2) << show(onto);
+  EXPECT_NE(onto.err.find("the other side's results: give another --out"), std::string::npos)
+      << show(onto);
+  EXPECT_EQ(read_all(b_csv), before) << "the other side's folder is untouched";
+
   // A mistyped --metric is reported before either scenario is swept.
   const CliResult typo =
       run_cli({"compare", (dir.path() / "four.yaml").string(), (dir.path() / "eight.yaml").string(),
@@ -466,6 +479,24 @@ components:
 // A second, different sweep into the folder of an earlier one says so and removes the earlier
 // run folders: only folders of runs/ named like run folders, nothing else. --emit-jobs does the
 // same, and the emitted runs still merge.
+// A folder without an earlier sweep's plan (sweep.json) is not an earlier sweep: nothing in it
+// is removed, whatever its names.
+TEST(Sweep, SweepIntoAFolderWithoutAPlanRemovesNothing) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const fs::path out = dir.path() / "mine";
+  fs::create_directories(out / "runs" / "p7-r3");
+  write_all(out / "runs" / "p7-r3" / "data.txt", "precious");
+  write_all(out / "sweep.csv", "mine");
+  const CliResult r =
+      run_cli({"sweep", (dir.path() / "s.yaml").string(), "--vary", "components.api.workers=4",
+               "--out", out.string(), "--no-html", "--quiet"},
+              dir.path());
+  ASSERT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_EQ(r.err.find("replacing"), std::string::npos) << show(r);
+  EXPECT_EQ(read_all(out / "runs" / "p7-r3" / "data.txt"), "precious");
+}
+
 TEST(Sweep, SweepIntoAnEarlierSweepsFolderReplacesItsRuns) {
   ScratchDir dir;
   write_all(dir.path() / "s.yaml", kSweep);
@@ -480,6 +511,7 @@ TEST(Sweep, SweepIntoAnEarlierSweepsFolderReplacesItsRuns) {
   write_all(out / "runs" / "notes.txt", "mine");
   fs::create_directories(out / "runs" / "p001-extra");
   fs::create_directories(out / "runs" / "keep");
+  fs::create_directories(out / "runs" / "p7-r3");  // named like a run, but not the plan's
 
   auto run_folders = [&] {
     std::vector<std::string> names;
@@ -495,8 +527,8 @@ TEST(Sweep, SweepIntoAnEarlierSweepsFolderReplacesItsRuns) {
   EXPECT_NE(second.err.find("sdsim: replacing the earlier sweep in " + out.string() + "\n"),
             std::string::npos)
       << show(second);
-  EXPECT_EQ(run_folders(),
-            (std::vector<std::string>{"keep", "notes.txt", "p000-r0", "p001-extra", "p001-r0"}));
+  EXPECT_EQ(run_folders(), (std::vector<std::string>{"keep", "notes.txt", "p000-r0", "p001-extra",
+                                                     "p001-r0", "p7-r3"}));
   EXPECT_EQ(read_all(out / "notes.txt"), "mine");
   EXPECT_EQ(read_csv(out / "sweep.csv")[1][column(read_csv(out / "sweep.csv")[0], "p99_ms_n")],
             "1");
@@ -508,7 +540,7 @@ TEST(Sweep, SweepIntoAnEarlierSweepsFolderReplacesItsRuns) {
   ASSERT_EQ(emit.exit_code, 0) << show(emit);
   EXPECT_NE(emit.err.find("replacing the earlier sweep in " + out.string()), std::string::npos)
       << show(emit);
-  EXPECT_EQ(run_folders(), (std::vector<std::string>{"keep", "notes.txt", "p001-extra"}));
+  EXPECT_EQ(run_folders(), (std::vector<std::string>{"keep", "notes.txt", "p001-extra", "p7-r3"}));
   EXPECT_FALSE(fs::exists(out / "sweep.csv")) << "the earlier sweep's csv is not this plan's";
   ASSERT_EQ(std::system(("sh '" + jobs.string() + "'").c_str()), 0);
   const CliResult merge = run_cli({"merge", out.string(), "--no-html", "--quiet"}, dir.path());

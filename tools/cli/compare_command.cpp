@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <tuple>
 
 #include "tools/cli/commands.hpp"
 #include "tools/cli/sweep.hpp"
@@ -165,6 +166,23 @@ int compare_main(const std::vector<std::string>& args) {
   }
   if (auto code = unknown_metric(wanted, common_names(side_a->metric_names, side_b->metric_names)))
     return *code;
+  // A scenario side is swept into base/A or base/B, replacing what is there: it must not be,
+  // or hold, the other side's folder (which would be replaced before it is read).
+  for (const auto& [side, into, other] :
+       {std::tuple{&*side_a, base / "A", &*side_b}, std::tuple{&*side_b, base / "B", &*side_a}}) {
+    if (side->is_folder || !other->is_folder) continue;
+    std::error_code ec;
+    const fs::path target = fs::weakly_canonical(into, ec);
+    const fs::path folder = fs::weakly_canonical(other->arg, ec);
+    // `into` is `folder` or holds it: its path is a prefix of the folder's.
+    if (std::mismatch(target.begin(), target.end(), folder.begin(), folder.end()).first ==
+        target.end()) {
+      std::cerr << "sdsim: compare: " << side->arg << " would be swept into " << into.string()
+                << ", which holds " << other->arg
+                << ", the other side's results: give another --out\n";
+      return kExitBadInput;
+    }
+  }
 
   int code = kExitOk;
   const auto dir_a = results_of(*side_a, base / "A", replications, j, common.quiet, &code);

@@ -139,31 +139,21 @@ int emit_jobs(const std::string& file, const std::vector<RunJob>& jobs, const fs
   return kExitOk;
 }
 
-// "p003-r1", "p0042-r12": the name of a run folder of a sweep (SweepPlan::run_name).
-bool is_run_name(const std::string& name) {
-  const auto dash = name.find("-r");
-  auto digits = [](const std::string& s) {
-    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
-  };
-  return name.size() > 1 && name[0] == 'p' && dash != std::string::npos &&
-         digits(name.substr(1, dash - 1)) && digits(name.substr(dash + 2));
-}
-
-// Clears what an earlier sweep left in `dir` (its sweep.json, run folders in runs/), so that the
-// new plan's folder holds nothing of it: a run of the earlier plan would otherwise sit beside the
-// new runs, and its sweep.csv and sweep.html would describe another plan until the new ones are
-// written. Removes only sweep.csv, sweep.html and the folders of runs/ named like run folders
-// (`p000-r0`); the new plan's own run folders are among them (each is rerun). Says so on stderr
-// in one line when there was an earlier sweep.
+// Clears what an earlier sweep left in `dir`, so that the new plan's folder holds nothing of
+// it: a run of the earlier plan would otherwise sit beside the new runs, and its sweep.csv and
+// sweep.html would describe another plan until the new ones are written. Only a folder with an
+// earlier sweep's plan (a sweep.json that reads as one) is touched, and only what that plan
+// wrote: its run folders in runs/, sweep.csv and sweep.html. Says so on stderr in one line.
 void clear_earlier_sweep(const fs::path& dir) {
-  std::error_code ec;
-  std::vector<fs::path> runs;
-  for (fs::directory_iterator it(dir / "runs", ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_directory(ec) && is_run_name(it->path().filename().string()))
-      runs.push_back(it->path());
-  if (runs.empty() && !fs::exists(dir / "sweep.json", ec)) return;
+  std::error_code exists_ec;
+  if (!fs::exists(dir / "sweep.json", exists_ec)) return;
+  const std::optional<SweepPlan> earlier = read_plan(dir);  // says so if it is not a plan
+  if (!earlier) return;
   std::cerr << "sdsim: replacing the earlier sweep in " << dir.string() << "\n";
-  for (const auto& run : runs) fs::remove_all(run, ec);
+  std::error_code ec;
+  for (const auto& p : earlier->points)
+    for (std::uint64_t k = 0; k < earlier->replications; ++k)
+      fs::remove_all(dir / "runs" / SweepPlan::run_name(p, k), ec);
   fs::remove(dir / "sweep.csv", ec);
   fs::remove(dir / "sweep.html", ec);
 }
