@@ -231,7 +231,8 @@ void resolve_network(const NetworkConfig& network, const NetworkMembers& members
   }
   // A call from `caller` to `ref`: replicas may sit in other zones than their component, so
   // every pair of their zones must be joined.
-  const auto check_call = [&](const ComponentConfig& caller, const NameRef& ref) {
+  const auto check_call = [&](const ComponentConfig& caller, const NameRef& ref,
+                              const std::string& context) {
     const ComponentConfig* callee = index.find(ref.name);
     if (callee == nullptr) return;  // reported by resolve
     for (int from : network.zones_of(caller.name, caller.replica_count()))
@@ -239,8 +240,8 @@ void resolve_network(const NetworkConfig& network, const NetworkMembers& members
         if (network.path(from, to)) continue;
         const std::string& a = network.zones[static_cast<std::size_t>(from)];
         const std::string& b = network.zones[static_cast<std::size_t>(to)];
-        diag.error(ref.mark, caller.name + ": '" + ref.name + "' is in zone '" + b + "' and " +
-                                 caller.name + " in zone '" + a +
+        diag.error(ref.mark, context + caller.name + ": '" + ref.name + "' is in zone '" + b +
+                                 "' and " + caller.name + " in zone '" + a +
                                  "', but no network link joins them (add one to "
                                  "network.links: {between: [" +
                                  a + ", " + b + "], latency: ...})");
@@ -249,12 +250,13 @@ void resolve_network(const NetworkConfig& network, const NetworkMembers& members
   };
   for (const auto* list : {&clients, &components})
     for (const auto& c : *list) {
-      for (const NameRef& ref : c->callees()) check_call(*c, ref);
+      for (const NameRef& ref : c->callees()) check_call(*c, ref, "");
       // A request class's own calls at a service (a client's classes[].calls).
       for (const ClassCalls& k : c->class_calls())
         for (const auto& [service, refs] : k.calls)
           if (const ComponentConfig* caller = index.find(service))
-            for (const NameRef& ref : refs) check_call(*caller, ref);
+            for (const NameRef& ref : refs)
+              check_call(*caller, ref, "class '" + k.name + "' of client '" + c->name + "': ");
     }
 }
 
