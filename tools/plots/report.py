@@ -232,7 +232,10 @@ def components_over_time(page, summary, series, incidents, metric, title, ylabel
         colour = colours[len([ln for ln in lines if not ln[2].get("ls")]) % len(colours)]
         lines.append((name, data, {"color": colour}))
         if of_up and scope.get(of_up):
-            lines.append((name + " (of replicas up)", scope[of_up], {"color": colour, "ls": "--"}))
+            # No value in a window (no replica up): a gap, not a line across the outage.
+            up = dict(zip(*scope[of_up]))
+            gapped = (data[0], [up.get(t, float("nan")) for t in data[0]])
+            lines.append((name + " (of replicas up)", gapped, {"color": colour, "ls": "--"}))
     plot_lines(page, summary, incidents, title, ylabel, lines, alt, ymin=0)
 
 
