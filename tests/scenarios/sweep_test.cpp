@@ -100,19 +100,23 @@ TEST(Sweep, WritesOneRowPerPointWithIntervals) {
   EXPECT_NEAR(std::stod(rows[2][column(h, "api_utilisation_mean")]), 0.6, 0.05);
 }
 
-// Every request takes exactly 10 ms (no queueing), so every replication reports the same p99
-// and mean. The mean's interval is then exactly 0 wide (it is exact), but a percentile is known
-// only to its histogram bucket: its interval is +/- the bucket resolution, not 0.
-TEST(Sweep, PercentileIntervalIsAtLeastTheHistogramResolution) {
-  ScratchDir dir;
-  write_all(dir.path() / "s.yaml", R"(name: constant
+// Every request takes exactly 10 ms, with no queueing: the same p99 and mean in every
+// replication (the percentile-resolution tests of sweep and compare).
+const char* const kConstant10ms = R"(name: constant
 seed: 3
 duration: 20s
 clients:
   - {name: users, target: api, arrival: {poisson: 50/s}}
 components:
   - {name: api, kind: service, workers: unlimited, service_time: const(10ms)}
-)");
+)";
+
+// Every replication reports the same p99 and mean. The mean's interval is then exactly 0 wide
+// (it is exact), but a percentile is known only to its histogram bucket: its interval is +/-
+// the bucket resolution, not 0.
+TEST(Sweep, PercentileIntervalIsAtLeastTheHistogramResolution) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kConstant10ms);
   const CliResult r = run_cli({"sweep", (dir.path() / "s.yaml").string(), "--replications", "3",
                                "--out", (dir.path() / "out").string(), "--no-html", "--quiet"},
                               dir.path());
@@ -443,14 +447,7 @@ sweep:
 // no queueing) give the same difference in every pair: the Student t interval alone is 0 wide.
 TEST(Compare, PercentileDifferenceIntervalIsAtLeastTheHistogramResolution) {
   ScratchDir dir;
-  const std::string ten = R"(name: ten
-seed: 3
-duration: 20s
-clients:
-  - {name: users, target: api, arrival: {poisson: 50/s}}
-components:
-  - {name: api, kind: service, workers: unlimited, service_time: const(10ms)}
-)";
+  const std::string ten = kConstant10ms;
   write_all(dir.path() / "ten.yaml", ten);
   write_all(dir.path() / "twelve.yaml",
             std::regex_replace(ten, std::regex("const\\(10ms\\)"), "const(12ms)"));
