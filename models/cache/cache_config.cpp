@@ -19,7 +19,10 @@ std::unique_ptr<ComponentConfig> parse_cache(MapReader& r) {
                                       : CachePolicyKind::kLru;
   }
   if (r.has("hit_time")) c->hit_time = r.distribution("hit_time", Dimension::kTime);
-  if (auto n = r.integer("replicas", 1, 100000)) c->replicas = static_cast<int>(*n);
+  if (auto n = r.integer("replicas", 1, 100000))
+    c->replicas = static_cast<int>(*n);
+  else if (r.get("replicas").IsDefined())
+    c->replicas = 0;  // bad, reported: 0 = not known
   const bool workers_valid = parse_workers_key(r, c->workers);
   parse_fifo_queue_key(r, c->queue_capacity);
   if (r.has("queue") && workers_valid && c->workers == 0)

@@ -46,7 +46,10 @@ void parse_replication(MapReader& r, DatabaseConfig& c, bool* mode_given) {
 
 std::unique_ptr<ComponentConfig> parse_database(MapReader& r) {
   auto c = std::make_unique<DatabaseConfig>();
-  if (auto n = r.integer("replicas", 1, 1000)) c->replicas = static_cast<int>(*n);
+  if (auto n = r.integer("replicas", 1, 1000))
+    c->replicas = static_cast<int>(*n);
+  else if (r.get("replicas").IsDefined())
+    c->replicas = 0;  // bad, reported: 0 = not known
   if (auto n = r.integer("shards", 1, 10000)) c->shards = static_cast<int>(*n);
   parse_station_keys(r, c->station);
   {

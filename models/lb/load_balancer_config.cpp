@@ -68,7 +68,10 @@ std::unique_ptr<ComponentConfig> parse_load_balancer(MapReader& r) {
     if (*p == "power_of_two") c->policy = Policy::kPowerOfTwo;
   }
   if (auto b = r.string("backends", true)) c->backends = {*b, r.mark_of_value("backends")};
-  if (auto n = r.integer("replicas", 1, 10000)) c->replicas = static_cast<int>(*n);
+  if (auto n = r.integer("replicas", 1, 10000))
+    c->replicas = static_cast<int>(*n);
+  else if (r.get("replicas").IsDefined())
+    c->replicas = 0;  // bad, reported: 0 = not known
   if (r.has("weights")) {
     parse_weights(r, *c);
     if (c->policy == Policy::kLeastOutstanding || c->policy == Policy::kPowerOfTwo) {
@@ -136,7 +139,8 @@ void LoadBalancerConfig::resolve(const ConfigIndex& index, Diagnostics& diag) co
                            std::to_string(b->replica_count()) +
                            " backend replicas = " + std::to_string(pairs) + " routes; at most " +
                            std::to_string(kMaxRoutePairs) + " (use fewer load-balancer replicas)");
-    if (!weights.empty() && weights.size() != static_cast<std::size_t>(b->replica_count()))
+    if (!weights.empty() && b->replica_count() > 0 &&
+        weights.size() != static_cast<std::size_t>(b->replica_count()))
       diag.error(weights_mark, name + ": weights: " + std::to_string(weights.size()) +
                                    " weights for " + std::to_string(b->replica_count()) +
                                    " replicas of " + backends.name +

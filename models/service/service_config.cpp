@@ -16,7 +16,10 @@ ServiceConfig::Mode ServiceConfig::mode() const {
 
 std::unique_ptr<ComponentConfig> parse_service(MapReader& r) {
   auto c = std::make_unique<ServiceConfig>();
-  if (auto n = r.integer("replicas", 1, 100000)) c->replicas = static_cast<int>(*n);
+  if (auto n = r.integer("replicas", 1, 100000))
+    c->replicas = static_cast<int>(*n);
+  else if (r.get("replicas").IsDefined())
+    c->replicas = 0;  // bad, reported: 0 = not known
   StationKeys keys;
   parse_station_keys(r, keys);
   c->workers = keys.workers;

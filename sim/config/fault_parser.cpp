@@ -53,7 +53,7 @@ bool read_replica_target(MapReader& r, std::string_view key, const ConfigIndex& 
                             "a client's arrivals instead)");
     return false;
   }
-  if (replica >= c->replica_count()) {
+  if (c->replica_count() > 0 && replica >= c->replica_count()) {
     r.error(mark_of(v), std::string(key) + ": " + name + " has " +
                             std::to_string(c->replica_count()) + " replica" +
                             (c->replica_count() == 1 ? "" : "s") + " (numbered from 0); '" + text +

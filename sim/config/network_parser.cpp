@@ -95,7 +95,9 @@ void parse_links(const YAML::Node& list, Diagnostics& diag, NetworkConfig& out) 
     read_bandwidth(r, link.bandwidth);
     bool ok = true;
     const YAML::Node between = r.get("between");
-    if (!between.IsDefined() || between.IsNull()) {
+    if (between.IsNull()) {
+      ok = false;  // `between:` without a value: reported by MapReader
+    } else if (!between.IsDefined()) {
       if (!r.has_misspelling_of("between"))
         r.error(r.mark(),
                 "missing required key 'between' (the two zones it joins, e.g. "
@@ -208,7 +210,7 @@ void resolve_network(const NetworkConfig& network, const NetworkMembers& members
     if (c->is_client) {
       diag.error(m.mark, context + ": '" + m.name + "': a client has no replicas; list '" + name +
                              "' itself");
-    } else if (replica >= c->replica_count()) {
+    } else if (c->replica_count() > 0 && replica >= c->replica_count()) {
       diag.error(m.mark, context + ": " + name + " has " + std::to_string(c->replica_count()) +
                              " replica" + (c->replica_count() == 1 ? "" : "s") +
                              " (numbered from 0); '" + m.name + "' is not one of them");

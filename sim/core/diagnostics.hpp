@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,6 +58,14 @@ class Diagnostics {
   }
   const std::vector<AcceptedKeys>& key_log() const { return key_log_; }
 
+  // A key written without a value (`workers:`) is reported once, where the key is; the empty
+  // value's position is kept so the readers that then meet it ("expected a mapping, found
+  // nothing") stay quiet instead of reporting it again.
+  void note_empty_value(SourceMark at) { empty_values_.emplace(at.line, at.column); }
+  bool empty_value_noted(SourceMark at) const {
+    return at.line > 0 && empty_values_.contains({at.line, at.column});
+  }
+
  private:
   std::string file_;
   std::map<int, std::string> virtual_lines_;
@@ -64,6 +73,7 @@ class Diagnostics {
   int errors_ = 0;
   bool key_log_on_ = false;
   std::vector<AcceptedKeys> key_log_;
+  std::set<std::pair<int, int>> empty_values_;
 };
 
 }  // namespace sdsim

@@ -108,7 +108,8 @@ class ComponentConfig {
   // same checks as callees() (no cycle within a class, network links) and the check that
   // every component is reached. Default: none.
   virtual std::vector<ClassCalls> class_calls() const { return {}; }
-  // How many replicas (hosts) it has; callers address one of them per call.
+  // How many replicas (hosts) it has; callers address one of them per call. 0: not known (its
+  // `replicas` was bad and is reported; the checks of 'name[i]' references skip it).
   virtual int replica_count() const { return 1; }
   // How many shards it has (a fan-out to `all_shards` makes one call per shard).
   virtual int shard_count() const { return 1; }
