@@ -48,10 +48,17 @@ YAML::Node key_node(const std::string& key, int line) {
 // segs[from..] as nested mappings around `value`: {a: {b: value}}.
 YAML::Node nest(const std::vector<std::string>& segs, std::size_t from, const YAML::Node& value,
                 int line) {
+  // A segment of digits continues the key before it (`p99.9`), as in walk().
+  std::vector<std::string> keys;
+  for (std::size_t k = from; k < segs.size(); ++k)
+    if (!keys.empty() && segs[k].find_first_not_of("0123456789") == std::string::npos)
+      keys.back() += "." + segs[k];
+    else
+      keys.push_back(segs[k]);
   YAML::Node inner = value;
-  for (std::size_t k = segs.size(); k-- > from;) {
+  for (std::size_t k = keys.size(); k-- > 0;) {
     YAML::Node map = line > 0 ? parse_at_line("{}", line) : YAML::Node(YAML::NodeType::Map);
-    map[key_node(segs[k], line)] = inner;
+    map[key_node(keys[k], line)] = inner;
     inner.reset(map);
   }
   return inner;
@@ -86,8 +93,25 @@ std::string walk(YAML::Node root, std::string_view path, const YAML::Node* value
           }
         }
       }
+      // A segment of digits after a key continues it: `p99.9` (a percentile) is one key.
+      auto key_end = [&segs](std::size_t from) {
+        while (from < segs.size() &&
+               segs[from].find_first_not_of("0123456789") == std::string::npos)
+          ++from;
+        return from;
+      };
       if (used == 0) {  // absent: created (the loader judges the key)
-        if (value != nullptr) cur[key_node(segs[i], line)] = nest(segs, i + 1, *value, line);
+        const std::size_t end = key_end(i + 1);
+        if (value != nullptr)
+          cur[key_node(join(segs, i, end), line)] = nest(segs, end, *value, line);
+        return "";
+      }
+      // `slo.latency.p99.9` where only p99 is there: a single value has no key '9', so the
+      // key meant is the absent `p99.9`, created beside it.
+      if (child.IsScalar() && key_end(i + used) > i + used) {
+        const std::size_t end = key_end(i + used);
+        if (value != nullptr)
+          cur[key_node(join(segs, i, end), line)] = nest(segs, end, *value, line);
         return "";
       }
       walked += (walked.empty() ? "" : ".") + join(segs, i, i + used);
@@ -118,7 +142,8 @@ std::string walk(YAML::Node root, std::string_view path, const YAML::Node* value
       walked += (walked.empty() ? "" : ".") + segs[i];
       ++i;
       cur.reset(found);
-    } else if (cur.IsNull() || !cur.IsDefined()) {  // `queue:` with no value: as if absent
+    } else if (cur.IsNull() ||
+               !cur.IsDefined()) {  // `retry:` left empty in the file: --set fills it in
       if (value != nullptr) cur = nest(segs, i, *value, line);
       return "";
     } else {
