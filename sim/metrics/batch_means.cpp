@@ -113,6 +113,16 @@ nlohmann::json BatchMeans::summary_json(std::vector<std::string>& warnings) cons
   const std::string maybe_not_steady =
       ": the run is too short for these intervals, or the system is not in a steady state (an "
       "overload, a fault): run longer if it is steady";
+  if (static_cast<int>(n) < kMinBatches) {
+    warnings.push_back("latency.ok.ci95: only " + std::to_string(n) + " batches of " +
+                       format_seconds(width_) + " (at least " + std::to_string(kMinBatches) +
+                       " are needed for intervals; the run stopped early or is very short)");
+    return out;
+  }
+  if (total == 0) {  // every request failed, or none was issued: not a matter of run length
+    warnings.push_back("latency.ok.ci95: no ok request in the measured interval, so no intervals");
+    return out;
+  }
   if (fewest < 2) {
     warnings.push_back("latency.ok.ci95: a batch has fewer than 2 ok requests (" +
                        std::to_string(n) + " batches of " + format_seconds(width_) + ")" +

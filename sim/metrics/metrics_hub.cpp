@@ -33,7 +33,10 @@ RequestScope& MetricsHub::add_client(const std::string& name) {
 }
 
 void MetricsHub::enable_batch_means(std::optional<Seconds> duration) {
-  batches_ = std::make_unique<BatchMeans>(clock_, duration, window_);
+  // A request-limited run's length is not known in advance: its slots start at 1/1024 of a
+  // window and double as the issue times run past them, so that a run as short as 30/1024 of a
+  // window still has 30 batches (starting at one window, a run of 19 windows had 19).
+  batches_ = std::make_unique<BatchMeans>(clock_, duration, window_ / 1024);
   for (auto& c : clients_) c.set_batch_means(batches_.get());
 }
 

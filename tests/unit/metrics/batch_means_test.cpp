@@ -55,6 +55,23 @@ TEST(BatchMeans, RequestLimitedRunMergesSlotsAndWarnsWhenCorrelated) {
   EXPECT_NE(warnings[0].find("run longer"), std::string::npos);
 }
 
+// A run stopped early (SIGINT, --max-events) covers only the first batches of its duration:
+// with 2 of them the lag-1 estimate is always -0.5 and a t interval on 1 degree of freedom says
+// little, so there is no interval, and a warning says why.
+TEST(BatchMeans, TooFewBatchesGiveNoInterval) {
+  MeasureClock clock;
+  BatchMeans b(clock, 30.0, 1.0);  // 30 batches of 1 s planned
+  for (int t = 0; t < 2 * 1000; ++t) b.add(t / 1000.0, 1e-3 * (1 + (t % 7)));
+  clock.stop = 2.0;  // stopped after 2 s
+  std::vector<std::string> warnings;
+  const auto j = b.summary_json(warnings);
+  EXPECT_EQ(j["batches"], 2);
+  EXPECT_TRUE(j["mean_ms"].is_null());
+  EXPECT_TRUE(j["p99_ms"].is_null());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("only 2 batches"), std::string::npos) << warnings[0];
+}
+
 // A collapse: full batches on either side of a stretch with almost no ok requests. A longer
 // run would not help, so the warning says the system was not steady instead of "run longer".
 TEST(BatchMeans, BatchesStarvedByAnOutageAreNotBlamedOnTheRunLength) {
