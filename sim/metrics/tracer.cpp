@@ -59,8 +59,13 @@ void Tracer::write(std::ostream& out) const {
       current = s.track;
       stacks.clear();
     }
+    // A span ended when this one starts is closed, except for this request's own span when
+    // this one is empty: a zero-length last step at its end nests there, on the same lane.
+    auto closed = [&s](const Open& o) {
+      return o.to < s.from || (o.to == s.from && !(o.trace == s.trace && s.to == s.from));
+    };
     for (auto& st : stacks)
-      while (!st.empty() && st.back().to <= s.from) st.pop_back();
+      while (!st.empty() && closed(st.back())) st.pop_back();
     std::uint32_t k = 0;
     while (k < stacks.size() &&
            (stacks[k].empty() || stacks[k].back().trace != s.trace || stacks[k].back().to < s.to))
@@ -75,9 +80,26 @@ void Tracer::write(std::ostream& out) const {
     lanes_of[s.track] = std::max(lanes_of[s.track], k + 1);
   }
 
-  auto tid = [](std::size_t replica, std::uint32_t k) {
-    return static_cast<std::uint64_t>(replica) * 1000 + k;
-  };
+  // Thread ids: within a component (pid), its replicas in order, each with its lanes, numbered
+  // from 0 (replica 0's lanes, then replica 1's, ...), so that no two lanes share an id however
+  // many lanes a replica needs.
+  std::vector<std::uint64_t> first_tid(tracks_.size(), 0);
+  {
+    std::vector<std::size_t> by_replica(tracks_.size());
+    for (std::size_t t = 0; t < by_replica.size(); ++t) by_replica[t] = t;
+    std::stable_sort(by_replica.begin(), by_replica.end(), [this](std::size_t a, std::size_t b) {
+      return tracks_[a].pid != tracks_[b].pid ? tracks_[a].pid < tracks_[b].pid
+                                              : tracks_[a].replica < tracks_[b].replica;
+    });
+    std::uint64_t next = 0;
+    for (std::size_t i = 0; i < by_replica.size(); ++i) {
+      const std::size_t t = by_replica[i];
+      if (i == 0 || tracks_[t].pid != tracks_[by_replica[i - 1]].pid) next = 0;
+      first_tid[t] = next;
+      next += std::max<std::uint32_t>(lanes_of[t], 1);
+    }
+  }
+  auto tid = [&](std::size_t track, std::uint32_t k) { return first_tid[track] + k; };
   json events = json::array();
   for (std::size_t p = 0; p < process_names_.size(); ++p)
     events.push_back({{"name", "process_name"},
@@ -93,13 +115,13 @@ void Tracer::write(std::ostream& out) const {
       events.push_back({{"name", "thread_name"},
                         {"ph", "M"},
                         {"pid", tr.pid},
-                        {"tid", tid(tr.replica, k)},
+                        {"tid", tid(t, k)},
                         {"args", {{"name", name}}}});
       events.push_back({{"name", "thread_sort_index"},
                         {"ph", "M"},
                         {"pid", tr.pid},
-                        {"tid", tid(tr.replica, k)},
-                        {"args", {{"sort_index", tid(tr.replica, k)}}}});
+                        {"tid", tid(t, k)},
+                        {"args", {{"sort_index", tid(t, k)}}}});
     }
   }
   // Microseconds, rounded to the nanosecond (the format's ts and dur are in us).
@@ -116,7 +138,7 @@ void Tracer::write(std::ostream& out) const {
                       {"ts", us(s.from)},
                       {"dur", us(s.to) - us(s.from)},
                       {"pid", tr.pid},
-                      {"tid", tid(tr.replica, lane[i])},
+                      {"tid", tid(s.track, lane[i])},
                       {"args", args}});
   }
   out << json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump() << "\n";
