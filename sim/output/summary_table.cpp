@@ -97,7 +97,8 @@ std::string format_summary_table(const nlohmann::json& j) {
   }
   if (j.contains("incidents") && !j["incidents"].empty())
     out << "\nincidents: " << j["incidents"].size()
-        << " fault and shock windows (summary.json: incidents)\n";
+        << (j["incidents"].size() == 1 ? " fault or shock window" : " fault and shock windows")
+        << " (summary.json: incidents)\n";
   if (j.contains("slo")) {
     const auto& slo = j["slo"];
     out << "\nSLO " << (slo["met"].get<bool>() ? "met" : "MISSED") << ":";

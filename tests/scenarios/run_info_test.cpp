@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -337,6 +338,81 @@ components:
   std::printf("cache: %d hits, %d misses; db: %d reads, %d writes, %d queue waits\n",
               count["cache hit"], count["cache miss"], count["db read"], count["db write"],
               count["db queue wait"]);
+}
+
+// Every lane of the trace is its own thread: thread ids never repeat within a component, even
+// when a replica needs more than 1000 lanes (they once were replica * 1000 + lane, so replica
+// 0's lane 1000 was replica 1's lane 0), and on each lane the spans nest (none overlaps another
+// without holding it).
+TEST(Trace, ManyLanesKeepDistinctThreadIdsAndSpansNest) {
+  ScratchDir dir;
+  dir.file("wide.yaml", R"(name: wide
+seed: 2
+requests: 2600
+clients:
+  - {name: users, target: lb, arrival: {poisson: 2500/s}}
+components:
+  - {name: lb, kind: load_balancer, policy: round_robin, backends: api}
+  - {name: api, kind: service, replicas: 2, workers: unlimited, service_time: 1s}
+)");
+  const Shell r = sh(dir.path(), kCli + " run -q wide.yaml --out t --trace 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto trace = nlohmann::json::parse(read_all(dir.path() / "t/trace.json"));
+  std::map<int, std::string> process;
+  std::set<std::pair<int, long>> threads;
+  std::map<std::pair<int, long>, std::vector<std::pair<double, double>>> lanes;
+  for (const auto& e : trace["traceEvents"]) {
+    const std::pair<int, long> id{e["pid"].get<int>(), e["tid"].get<long>()};
+    if (e["ph"] == "M" && e["name"] == "process_name") process[id.first] = e["args"]["name"];
+    if (e["ph"] == "M" && e["name"] == "thread_name")
+      EXPECT_TRUE(threads.insert(id).second)
+          << "thread " << id.second << " of pid " << id.first << " named twice";
+    if (e["ph"] == "X") {
+      const double ts = e["ts"];
+      lanes[id].emplace_back(ts, ts + e["dur"].get<double>());
+    }
+  }
+  std::size_t api_lanes = 0;
+  for (auto& [id, spans] : lanes) {
+    EXPECT_TRUE(threads.count(id)) << "span on an unnamed thread";
+    api_lanes += process[id.first] == "api";
+    std::sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
+    std::vector<double> open;  // ends of the spans holding the current one
+    for (const auto& [from, to] : spans) {
+      while (!open.empty() && open.back() <= from + 1e-3) open.pop_back();
+      if (!open.empty())
+        EXPECT_LE(to, open.back() + 1e-3) << "spans overlap on a lane of " << process[id.first];
+      open.push_back(to);
+    }
+  }
+  EXPECT_GT(api_lanes, 2000u) << "about 1000 requests in service at once on each replica";
+}
+
+// Files named on the command line never replace the scenario or another output; and a run
+// leaves no output of an earlier run in its folder that it did not write itself.
+TEST(RunOutputs, NoOverwriteOfTheScenarioAndNoStaleFiles) {
+  ScratchDir dir;
+  dir.file("two.yaml", kTwoTier);
+  const Shell log = sh(dir.path(), kCli + " run -q two.yaml --out t --request-log ./two.yaml");
+  EXPECT_EQ(log.exit_code, 2) << log.err;
+  EXPECT_NE(log.err.find("--request-log ./two.yaml: that is the scenario"), std::string::npos)
+      << log.err;
+  EXPECT_EQ(read_all(dir.path() / "two.yaml"), kTwoTier);
+  const Shell out =
+      sh(dir.path(), kCli + " run -q two.yaml --out t --trace 1 --trace-out t/summary.json");
+  EXPECT_EQ(out.exit_code, 2) << out.err;
+  EXPECT_NE(out.err.find("that is summary.json of this run"), std::string::npos) << out.err;
+
+  const Shell first = sh(dir.path(), kCli + " run -q two.yaml --out t --trace 1 --no-report");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_TRUE(fs::exists(dir.path() / "t/trace.json"));
+  dir.file("t/report.html", "an earlier run's report");
+  const Shell second = sh(dir.path(), kCli + " run -q two.yaml --out t --no-report");
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "t/trace.json")) << "not traced this time";
+  EXPECT_FALSE(fs::exists(dir.path() / "t/report.html")) << "not this run's report";
 }
 
 TEST(Trace, SamplesOneInNByRequestId) {

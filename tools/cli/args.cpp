@@ -4,6 +4,8 @@
 #include <charconv>
 #include <iostream>
 
+#include "sim/core/text.hpp"
+
 namespace sdsim::cli {
 
 int usage_error(const std::string& message) {
@@ -87,7 +89,13 @@ std::optional<int> ArgParser::parse(const std::vector<std::string>& raw) {
       for (const auto& o : options_) {
         if (o.name == s) found = &o;
       }
-      if (!found) return usage_error(command_ + ": unknown option '" + s + "'");
+      if (!found) {
+        std::vector<std::string> names;
+        for (const auto& o : options_) names.push_back(o.name);
+        const std::string hint = did_you_mean(s, names);
+        return usage_error(command_ + ": unknown option '" + s + "'" +
+                           (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      }
       std::string v;
       if (found->takes_value) {
         if (i + 1 >= args.size()) return usage_error(s + " needs a value");

@@ -39,6 +39,14 @@ std::optional<Scenario> load_scenario(const std::string& file,
 std::optional<std::vector<Override>> parse_sets(const std::vector<std::string>& texts,
                                                 const std::string& origin = "--set");
 
+// An output file named on the command line (`option`: "--request-log") must not be the
+// scenario or another output of the same command (`taken`: file -> what it is, such as
+// "the scenario" or "summary.json"): prints why and returns kExitBadInput when it is. Paths are
+// compared as files (relative, absolute, through `..` and symbolic links alike).
+std::optional<int> refuse_overwrite(
+    const std::string& option, const std::filesystem::path& file,
+    const std::vector<std::pair<std::filesystem::path, std::string>>& taken);
+
 int run_main(const std::vector<std::string>& args);
 int validate_main(const std::vector<std::string>& args);
 int report_main(const std::vector<std::string>& args);

@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "models/models.hpp"
@@ -54,6 +55,23 @@ std::optional<Scenario> load_scenario(const std::string& file,
               << " in " << file << "\n";
   }
   return scenario;
+}
+
+std::optional<int> refuse_overwrite(
+    const std::string& option, const std::filesystem::path& file,
+    const std::vector<std::pair<std::filesystem::path, std::string>>& taken) {
+  std::error_code ec;
+  const auto canonical = [&ec](const std::filesystem::path& p) {
+    return std::filesystem::weakly_canonical(std::filesystem::absolute(p, ec), ec);
+  };
+  const auto mine = canonical(file);
+  for (const auto& [other, what] : taken)
+    if (canonical(other) == mine) {
+      std::cerr << "sdsim: " << option << " " << file.string() << ": that is " << what << " ("
+                << other.string() << "); choose another file\n";
+      return kExitBadInput;
+    }
+  return std::nullopt;
 }
 
 int validate_main(const std::vector<std::string>& args) {

@@ -83,16 +83,35 @@ int run_main(const std::vector<std::string>& args) {
   }
   const std::filesystem::path dir =
       a.out ? std::filesystem::path(*a.out) : std::filesystem::path("out") / scenario->name;
+  // The files named on the command line must not replace the scenario or one another's.
+  std::vector<std::pair<std::filesystem::path, std::string>> taken{{a.file, "the scenario"}};
+  for (const char* name : {"summary.json", "timeseries.csv", "latency_hist.csv", "perf.json",
+                           "report.html", "trace.json"})
+    taken.emplace_back(dir / name, std::string(name) + " of this run");
+  if (a.request_log) {
+    if (auto code = refuse_overwrite("--request-log", *a.request_log, taken)) return *code;
+    taken.emplace_back(*a.request_log, "the --request-log");
+  }
+  if (a.trace_out) {
+    std::erase_if(taken, [&dir](const auto& t) { return t.first == dir / "trace.json"; });
+    if (auto code = refuse_overwrite("--trace-out", *a.trace_out, taken)) return *code;
+  }
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
     std::cerr << "sdsim: cannot create " << dir.string() << ": " << ec.message() << "\n";
     return kExitRunFailed;
   }
+  // What an earlier run left in DIR and this one might not rewrite would sit beside the new
+  // results as if it were theirs: the report (not with --no-report or when it fails) and the
+  // trace (not without --trace, or with --trace-out elsewhere). This run writes them anew.
+  std::filesystem::remove(dir / "report.html", ec);
+  std::filesystem::remove(dir / "trace.json", ec);
   AtomicFile timeseries((dir / "timeseries.csv").string());
   AtomicFile latency_hist((dir / "latency_hist.csv").string());
   RunOptions options;
   options.seed = a.seed;
+  options.sets = a.sets;
   options.timeseries = &timeseries.stream();
   options.latency_histogram = &latency_hist.stream();
   std::optional<AtomicFile> request_log;
@@ -155,15 +174,13 @@ int run_main(const std::vector<std::string>& args) {
         tracer && !a.trace_out ? ",trace.json" : "", static_cast<double>(result.issued),
         result.wall_seconds, rate);
   }
-  // The confidence-interval warning also goes to stderr (with --quiet too): a reader of the
-  // intervals alone should not miss it. Not when the table above, which lists it, went to a
-  // terminal: once is enough there.
+  // The run's warnings (a run too short for its intervals, a queue that grows, ...) also go to
+  // stderr, with --quiet too: a reader of summary.json's numbers alone should not miss them. Not
+  // when the table above, which lists them, went to a terminal: once is enough there.
   const bool table_on_terminal = !a.common.quiet && isatty(STDOUT_FILENO) == 1;
-  for (const auto& w : result.summary["warnings"]) {
-    const std::string text = w.get<std::string>();
-    if (!table_on_terminal && text.rfind("latency.ok.ci95:", 0) == 0)
-      std::cerr << "sdsim: warning: " << text << "\n";
-  }
+  if (!table_on_terminal)
+    for (const auto& w : result.summary["warnings"])
+      std::cerr << "sdsim: warning: " << w.get<std::string>() << "\n";
   const std::string& stopped = result.stopped_by;
   if (stopped == "SIGINT" || stopped == "SIGTERM") {
     std::cerr << "sdsim: interrupted (" << stopped << "): partial results written to "

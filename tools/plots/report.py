@@ -21,7 +21,12 @@ report test (tests/report/) reads it from headless Chromium's DOM.
 import csv
 import json
 import os
+import signal
 import sys
+
+# Ctrl-C (sdsim run interrupted while it writes the report) ends the script quietly, as it does
+# sdsim, instead of a KeyboardInterrupt traceback.
+signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 try:
     import matplotlib  # noqa: F401
@@ -381,6 +386,10 @@ def incidents_table(page, summary):
 
 def build(folder):
     summary = load_json(os.path.join(folder, "summary.json"))
+    for key in ("scenario", "system", "components"):
+        if not isinstance(summary, dict) or key not in summary:
+            raise BadInput(f"{os.path.join(folder, 'summary.json')} is not an sdsim summary "
+                           f"(no '{key}'; docs/summary-schema.md)")
     series = load_timeseries(os.path.join(folder, "timeseries.csv"))
     hist = load_histogram(os.path.join(folder, "latency_hist.csv"))
     incidents = Incidents(summary)
@@ -411,6 +420,11 @@ def main(argv):
         page = build(folder)
     except BadInput as e:
         sys.stderr.write(f"report.py: {e}\n")
+        return 2
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+        # A summary.json or CSV that parses but is not what `sdsim run` writes.
+        sys.stderr.write(f"report.py: the files in {folder} are not the results of `sdsim run` "
+                         f"(docs/summary-schema.md): {type(e).__name__} {e}\n")
         return 2
     page.write(os.path.join(folder, "report.html"))
     return 0
