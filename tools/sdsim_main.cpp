@@ -77,7 +77,7 @@ const Command kCommands[] = {
       A and B are sweep folders, or scenario files: each is then swept first (its
       `sweep:` block, --replications R) into DIR/A and DIR/B (default DIR: out/compare).
         --metric NAME   only these metrics (p50, p99, p999, mean, availability, goodput,
-                        throughput, <component>_utilisation; repeatable)
+                        throughput, <component>_utilisation, slo_met; repeatable)
 )",
      sdsim::cli::compare_main},
     {"merge", R"(  sdsim merge DIR... [--no-html]
@@ -103,11 +103,14 @@ options of every command:
 
 exit codes:
   0  success
-  1  the run failed (cannot write results, or the simulation deadlocked: an sdsim bug)
+  1  the run failed (cannot write results; the simulation deadlocked, an sdsim bug; or
+     simulated time stopped advancing, "stalled": partial results written); sweep, merge,
+     compare: some runs failed or are missing
   2  bad input: a usage error or an invalid scenario (messages give file:line:column)
   3  with --check-slo: the run completed and its results are written, but the SLO was missed
   4  stopped by a resource guard (--max-events, --max-inflight); partial results written
-  130, 143  stopped by SIGINT, SIGTERM; partial results written
+  130, 143  stopped by SIGINT, SIGTERM; partial results written (a sweep: the runs
+            under way are stopped and the finished ones folded into sweep.csv)
 )";
 
 void print_usage(std::ostream& out) {

@@ -235,6 +235,7 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
                    {"file", scenario.file},
                    {"seed", seed},
                    {"replication", options.replication},
+                   {"set", options.sets},
                    {"duration_s", scenario.duration ? nlohmann::json(*scenario.duration)
                                                     : nlohmann::json(nullptr)},
                    {"requests", scenario.requests ? nlohmann::json(*scenario.requests)

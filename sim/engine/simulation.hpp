@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,9 @@ struct RunProgress {
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
   std::uint64_t replication = 0;
+  // The `--set PATH=VALUE` texts the scenario was loaded with, as given (summary.json's
+  // scenario.set: what ran, and how `sdsim merge` tells a sweep's run from another).
+  std::vector<std::string> sets;
   std::ostream* timeseries = nullptr;   // CSV sink for the time series; may be null
   std::ostream* request_log = nullptr;  // per-request CSV log (validation, debugging); may be null
   std::ostream* latency_histogram = nullptr;  // latency_hist.csv (ok latency buckets); may be null

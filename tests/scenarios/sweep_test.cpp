@@ -181,6 +181,8 @@ TEST(Sweep, BadVaryIsRejectedBeforeAnyRun) {
       {{"components.api.workers=1,2", "components.api.workers=4"},
        "'components.api.workers' is varied twice"},
       {{"seed=1,2"}, "'seed' cannot be varied"},
+      {{"components.api.workers=1,,2"}, "--vary components.api.workers=1,,2: an empty value"},
+      {{"components.api.workers="}, "--vary components.api.workers=: an empty value"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> args = {"sweep", (dir.path() / "s.yaml").string(), "--out",
@@ -546,6 +548,89 @@ TEST(Sweep, SweepIntoAnEarlierSweepsFolderReplacesItsRuns) {
   const auto rows = read_csv(out / "sweep.csv");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1][column(rows[0], "p99_ms_n")], "3");
+}
+
+}  // namespace
+}  // namespace sdsim::testing
+
+namespace sdsim::testing {
+namespace {
+
+// SIGTERM (or Ctrl-C) to a sweep: no new run starts, the runs under way get the signal and
+// write their partial results, the sweep waits for them and exits 143; no run is left behind.
+TEST(Sweep, SignalStopsTheRunsUnderWayAndWaitsForThem) {
+  ScratchDir dir;
+  write_all(dir.path() / "long.yaml", R"(name: long
+duration: 1000000s
+window: 100s
+clients:
+  - {name: users, target: api, arrival: {poisson: 200/s}}
+components:
+  - {name: api, kind: service, workers: 2, service_time: exp(5ms)}
+)");
+  const fs::path out = dir.path() / "out";
+  const CliResult r = run_cli(
+      {"sweep", (dir.path() / "long.yaml").string(), "--vary", "components.api.workers=2,3,4",
+       "--replications", "2", "-j", "2", "--out", out.string(), "--no-html"},
+      dir.path(),
+      {SIGTERM, out / "runs" / "p000-r0" / "timeseries.csv.tmp", std::chrono::milliseconds(300)});
+  EXPECT_EQ(r.exit_code, 143) << show(r);
+  EXPECT_NE(r.err.find("SIGTERM: stopping the 2 runs under way"), std::string::npos) << show(r);
+  EXPECT_NE(r.err.find("sweep interrupted: 0 of 6 runs finished"), std::string::npos) << show(r);
+  // The two runs under way wrote their partial results before the sweep returned.
+  for (const char* run : {"p000-r0", "p000-r1"}) {
+    const auto summary = nlohmann::json::parse(read_all(out / "runs" / run / "summary.json"));
+    EXPECT_TRUE(summary["partial"].get<bool>()) << run;
+    EXPECT_EQ(summary["stopped_by"], "SIGTERM") << run;
+  }
+  EXPECT_FALSE(fs::exists(out / "runs" / "p001-r0")) << "no run starts after the signal";
+  EXPECT_FALSE(fs::exists(out / "sweep.csv")) << "nothing finished: nothing to fold";
+}
+
+// `sdsim merge` takes only the runs of the folder's plan: a run of another sweep copied in (here
+// with another --set) is named and left out, not averaged in.
+TEST(Sweep, MergeLeavesOutRunsOfAnotherPlan) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const std::string file = (dir.path() / "s.yaml").string();
+  const fs::path a = dir.path() / "a", b = dir.path() / "b";
+  for (const auto& [out, set] :
+       {std::pair{a, "components.api.workers=1"}, std::pair{b, "components.api.workers=2"}}) {
+    const CliResult r = run_cli({"sweep", file, "--replications", "2", "--set", set, "--out",
+                                 out.string(), "--no-html", "--quiet"},
+                                dir.path());
+    ASSERT_EQ(r.exit_code, 0) << show(r);
+  }
+  fs::remove_all(a / "runs" / "p001-r1");
+  fs::copy(b / "runs" / "p001-r1", a / "runs" / "p001-r1");
+  const CliResult r = run_cli({"merge", a.string(), "--no-html"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << show(r);
+  EXPECT_NE(r.err.find("1 of 4 runs are not of this sweep's plan"), std::string::npos) << show(r);
+  EXPECT_NE(r.err.find("components.api.workers=2"), std::string::npos) << "why: " << show(r);
+  const auto rows = read_csv(a / "sweep.csv");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1][column(rows[0], "p99_ms_n")], "2");
+  EXPECT_EQ(rows[2][column(rows[0], "p99_ms_n")], "1") << "the foreign run is left out";
+
+  // With no run of the plan left, merge writes nothing (and removes the earlier sweep.csv).
+  for (const char* run : {"p000-r0", "p000-r1", "p001-r0"}) fs::remove_all(a / "runs" / run);
+  const CliResult none = run_cli({"merge", a.string(), "--no-html"}, dir.path());
+  EXPECT_EQ(none.exit_code, 1) << show(none);
+  EXPECT_NE(none.err.find("nothing to merge"), std::string::npos) << show(none);
+  EXPECT_FALSE(fs::exists(a / "sweep.csv"));
+}
+
+// A sweep's job file must not replace the scenario or the sweep's own files.
+TEST(Sweep, EmitJobsRefusesToOverwriteTheScenario) {
+  ScratchDir dir;
+  write_all(dir.path() / "s.yaml", kSweep);
+  const CliResult r =
+      run_cli({"sweep", (dir.path() / "s.yaml").string(), "--out", (dir.path() / "o").string(),
+               "--emit-jobs", (dir.path() / "." / "s.yaml").string()},
+              dir.path());
+  EXPECT_EQ(r.exit_code, 2) << show(r);
+  EXPECT_NE(r.err.find("that is the scenario"), std::string::npos) << show(r);
+  EXPECT_EQ(read_all(dir.path() / "s.yaml"), kSweep);
 }
 
 }  // namespace

@@ -211,19 +211,48 @@ int compare_main(const std::vector<std::string>& args) {
     std::vector<std::pair<std::size_t, std::size_t>> chosen;
     for (const auto& w : wanted)
       for (std::size_t m = 0; m < names.size(); ++m)
-        if (names[m] == w || display(names[m]).first == w) chosen.push_back(metrics[m]);
+        if ((names[m] == w || display(names[m]).first == w) &&
+            std::find(chosen.begin(), chosen.end(), metrics[m]) == chosen.end())
+          chosen.push_back(metrics[m]);  // `--metric p99 --metric p99_ms`: once
     metrics = chosen;
   }
+  // Runs left out of a side (not finished, failed, or not of its plan) leave their pairs out:
+  // said on stderr, and the exit code is 1, as `sdsim merge` does.
+  int result = kExitOk;
+  for (const auto& [name, r, dir] :
+       {std::tuple{"A", &*a, &*dir_a}, std::tuple{"B", &*b, &*dir_b}}) {
+    const std::size_t left_out = r->missing.size() + r->foreign.size();
+    if (left_out == 0) continue;
+    const std::string first = r->missing.empty() ? r->foreign[0].first : r->missing[0];
+    std::cerr << "sdsim: compare: " << left_out << " run" << (left_out == 1 ? "" : "s") << " of "
+              << name << (left_out == 1 ? " has" : " have")
+              << " no complete summary.json of its plan (first: "
+              << (*dir / "runs" / first).string() << "): their pairs are left out\n";
+    result = kExitRunFailed;
+  }
+  // Points are paired by position: say so when A and B vary different paths or values.
+  auto values_of = [](const SweepPlan& plan, std::size_t p) {
+    std::string where;
+    for (std::size_t x = 0; x < plan.axes.size(); ++x)
+      where += (where.empty() ? "" : ", ") + plan.axes[x].path + "=" + plan.points[p].values[x];
+    return where;
+  };
+  std::vector<std::string> paths_a, paths_b;
+  for (const auto& x : a->plan.axes) paths_a.push_back(x.path);
+  for (const auto& x : b->plan.axes) paths_b.push_back(x.path);
+  if (paths_a != paths_b)
+    std::cerr << "sdsim: compare: note: A and B vary different paths; their points are paired "
+                 "by position (p000 with p000, ...)\n";
 
   std::cout << "A: " << describe(*dir_a, a->plan) << "\nB: " << describe(*dir_b, b->plan) << "\n"
             << "paired by replication (same seeds); 95% intervals, Student t\n";
   for (std::size_t p = 0; p < a->plan.points.size(); ++p) {
-    std::string where;
-    for (std::size_t x = 0; x < a->plan.axes.size(); ++x)
-      where +=
-          (where.empty() ? "" : ", ") + a->plan.axes[x].path + "=" + a->plan.points[p].values[x];
+    const std::string where_a = values_of(a->plan, p), where_b = values_of(b->plan, p);
+    std::string where = where_a == where_b ? where_a
+                                           : "A: " + (where_a.empty() ? "-" : where_a) +
+                                                 "; B: " + (where_b.empty() ? "-" : where_b);
     if (a->plan.points.size() > 1 || !where.empty())
-      std::cout << a->plan.points[p].id << (where.empty() ? "" : " (A: " + where + ")") << "\n";
+      std::cout << a->plan.points[p].id << (where.empty() ? "" : " (" + where + ")") << "\n";
     for (const auto& [ia, ib] : metrics) {
       const auto& va = a->values[p][ia];
       const auto& vb = b->values[p][ib];
@@ -262,7 +291,7 @@ int compare_main(const std::vector<std::string>& args) {
       }
     }
   }
-  return kExitOk;
+  return result;
 }
 
 }  // namespace sdsim::cli

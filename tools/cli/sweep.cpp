@@ -136,6 +136,16 @@ std::optional<SweepPlan> read_plan(const fs::path& dir) {
       plan.points.push_back(
           {p.at("id").get<std::string>(), p.at("values").get<std::vector<std::string>>()});
     if (plan.seeds.size() != plan.replications) throw std::runtime_error("seeds do not match");
+    if (plan.replications == 0 || plan.points.empty()) throw std::runtime_error("no runs");
+    // A point's id names its run folders (removed by a new sweep in the same folder): only the
+    // ids make_plan writes are accepted, not a path someone edited in.
+    for (const auto& p : plan.points) {
+      const bool id_ok = p.id.size() >= 2 && p.id.size() <= 21 && p.id[0] == 'p' &&
+                         p.id.find_first_not_of("0123456789", 1) == std::string::npos;
+      if (!id_ok) throw std::runtime_error("point id '" + p.id + "' is not p<number>");
+      if (p.values.size() != plan.axes.size())
+        throw std::runtime_error("point " + p.id + " has not one value per varied path");
+    }
     return plan;
   } catch (const std::exception& e) {
     std::cerr << "sdsim: " << file.string() << ": not a sweep plan (" << e.what() << ")\n";
@@ -183,12 +193,12 @@ std::vector<Metric> sweep_metrics(const std::vector<std::string>& component_name
       {"p99_ms", "system.latency.ok.p99_ms", bucket},
       {"p999_ms", "system.latency.ok.p999_ms", bucket},
       {"mean_ms", "system.latency.ok.mean_ms"},
-      {"availability", "system.availability"},
+      {"availability", "system.availability", 0.0, true},
       {"goodput_per_s", "system.goodput_per_s"},
       {"throughput_per_s", "system.throughput_per_s"},
   };
   for (const auto& c : component_names)
-    out.push_back({c + "_utilisation", "components." + c + ".utilisation"});
+    out.push_back({c + "_utilisation", "components." + c + ".utilisation", 0.0, true});
   if (slo) out.push_back({"slo_met", "slo.met", 0.0, true});
   return out;
 }
@@ -248,6 +258,28 @@ bool write_html(const fs::path& dir) {
 
 }  // namespace
 
+// Why summary.json `j` is not the run of point `p`, replication k of `plan` (its scenario
+// file, seed and --set texts, as run_args gives them); "" when it is.
+static std::string not_of_plan(const SweepPlan& plan, const SweepPoint& p, std::uint64_t k,
+                               const nlohmann::json& j) {
+  const nlohmann::json sc = j.value("scenario", nlohmann::json::object());
+  if (!sc.is_object()) return "no scenario block in its summary.json";
+  if (sc.value("file", "") != plan.file)
+    return "scenario " + sc.value("file", std::string("?")) + ", the plan's is " + plan.file;
+  if (!sc.contains("seed") || !sc["seed"].is_number_unsigned() ||
+      sc["seed"].get<std::uint64_t>() != plan.seeds.at(k))
+    return "seed " + sc.value("seed", nlohmann::json()).dump() + ", the plan's is " +
+           std::to_string(plan.seeds.at(k));
+  std::vector<std::string> sets = plan.sets;
+  for (std::size_t a = 0; a < plan.axes.size(); ++a)
+    sets.push_back(plan.axes[a].path + "=" + p.values[a]);
+  const nlohmann::json want = sets;
+  if (sc.value("set", nlohmann::json::array()) != want)
+    return "--set " + sc.value("set", nlohmann::json::array()).dump() + ", the plan's are " +
+           want.dump();
+  return "";
+}
+
 std::optional<SweepResults> read_results(const fs::path& dir) {
   auto plan = read_plan(dir);
   if (!plan) return std::nullopt;
@@ -273,6 +305,14 @@ std::optional<SweepResults> read_results(const fs::path& dir) {
       if (j.is_object() && (!j.contains("run") || j["run"].value("status", "") != "complete"))
         j = nullptr;
       if (j.is_null()) r.missing.push_back(SweepPlan::run_name(plan->points[p], k));
+      // A run of another plan is not one of this plan's measurements either.
+      if (j.is_object()) {
+        const std::string why = not_of_plan(*plan, plan->points[p], k, j);
+        if (!why.empty()) {
+          r.foreign.emplace_back(SweepPlan::run_name(plan->points[p], k), why);
+          j = nullptr;
+        }
+      }
       if (j.is_object() && j.contains("components") && j["components"].is_object())
         for (const auto& [name, _] : j["components"].items())
           if (std::find(components.begin(), components.end(), name) == components.end())
@@ -301,9 +341,20 @@ std::optional<SweepResults> read_results(const fs::path& dir) {
   return r;
 }
 
-int write_sweep_results(const fs::path& dir, bool html, bool quiet) {
+int write_sweep_results(const fs::path& dir, bool html, bool quiet, bool report_missing) {
   const auto r = read_results(dir);
   if (!r) return 2;
+  const std::size_t runs = r->plan.points.size() * r->plan.replications;
+  if (r->missing.size() + r->foreign.size() == runs) {  // nothing to fold: no empty sweep.csv
+    const std::string first = r->missing.empty() ? r->foreign[0].first : r->missing[0];
+    std::cerr << "sdsim: no run of the sweep in " << dir.string()
+              << " has a complete summary.json of its plan (first: "
+              << (dir / "runs" / first).string() << "): nothing to merge\n";
+    std::error_code ec;  // an earlier sweep.csv or sweep.html describes runs no longer there
+    fs::remove(dir / "sweep.csv", ec);
+    fs::remove(dir / "sweep.html", ec);
+    return 1;
+  }
   std::ostringstream csv;
   csv << "point";
   for (const auto& a : r->plan.axes) csv << ',' << csv_cell(a.path);
@@ -332,9 +383,15 @@ int write_sweep_results(const fs::path& dir, bool html, bool quiet) {
   }
   write_file_atomically((dir / "sweep.csv").string(), csv.str());
   int code = 0;
-  if (!r->missing.empty()) {
-    std::cerr << "sdsim: " << r->missing.size() << " of "
-              << r->plan.points.size() * r->plan.replications
+  if (!r->foreign.empty()) {
+    std::cerr << "sdsim: " << r->foreign.size() << " of " << runs
+              << " runs are not of this sweep's plan (sweep.json) and are left out; first: "
+              << (dir / "runs" / r->foreign[0].first).string() << " (" << r->foreign[0].second
+              << ")\n";
+    code = 1;
+  }
+  if (!r->missing.empty() && report_missing) {
+    std::cerr << "sdsim: " << r->missing.size() << " of " << runs
               << " runs have no complete summary.json (first: "
               << (dir / "runs" / r->missing[0]).string() << "); sweep.csv is made of the others\n";
     code = 1;
@@ -348,7 +405,8 @@ int write_sweep_results(const fs::path& dir, bool html, bool quiet) {
   }
   if (!quiet)
     std::cout << "wrote " << (dir / "sweep.csv").string()
-              << (html && fs::exists(dir / "sweep.html") ? " and sweep.html" : "") << "\n";
+              << (html && fs::exists(dir / "sweep.html") ? " and sweep.html" : "")
+              << " (the plan: sweep.json; each run: runs/<point>-r<k>/)\n";
   return code;
 }
 

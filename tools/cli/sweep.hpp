@@ -81,7 +81,8 @@ struct Metric {
   std::string name;         // column prefix: "p99_ms", "api_utilisation"
   std::string path;         // in summary.json: "system.latency.ok.p99_ms"
   double resolution = 0.0;  // relative resolution of each value (percentiles: the histogram's)
-  bool fraction = false;    // a value in [0, 1] (slo_met): its interval is clipped to [0, 1]
+  bool fraction = false;    // a value in [0, 1] (availability, utilisation, slo_met): its
+                            // interval is clipped to [0, 1]
 };
 // p50/p99/p999/mean of ok latency (ms), availability, goodput, throughput, each component's
 // worker utilisation (where it has one) and, when `slo`, slo_met: 1 for a run that met the
@@ -94,7 +95,10 @@ struct SweepResults {
   SweepPlan plan;
   std::vector<Metric> metrics;
   std::vector<std::vector<std::vector<std::optional<double>>>> values;
-  std::vector<std::string> missing;  // runs without a summary.json
+  std::vector<std::string> missing;  // runs without a complete summary.json
+  // Runs whose summary.json is not of this plan (another scenario file, seed or --set: a
+  // folder copied in, or a plan replaced under them), each with why; left out like `missing`.
+  std::vector<std::pair<std::string, std::string>> foreign;
 };
 std::optional<SweepResults> read_results(const std::filesystem::path& dir);
 
@@ -110,12 +114,18 @@ struct SweepRequest {
   bool quiet = false;
   std::optional<std::string> emit_jobs;  // write the run commands there instead of running
 };
+// Most runs (points x replications) a sweep makes; more is refused as bad input (the
+// scenario's `sweep.replications` has the same bound).
+constexpr std::uint64_t kMaxSweepRuns = 100000;
 // Returns the exit code (2 bad input, 1 some run failed, 0 success); the folder is in *dir.
 int run_sweep(const SweepRequest& request, std::filesystem::path* dir = nullptr);
 
 // Folds the runs of DIR into DIR/sweep.csv and, when `html`, DIR/sweep.html (a warning when
 // python3 or matplotlib is missing). The one code path of `sdsim sweep` and `sdsim merge`.
-// Returns an exit code: 1 when runs are missing (the csv is written from the others).
-int write_sweep_results(const std::filesystem::path& dir, bool html, bool quiet);
+// Returns an exit code: 1 when runs are missing (the csv is written from the others, and the
+// missing ones are named on stderr unless !report_missing) or when none has finished (then
+// nothing is written).
+int write_sweep_results(const std::filesystem::path& dir, bool html, bool quiet,
+                        bool report_missing = true);
 
 }  // namespace sdsim::cli

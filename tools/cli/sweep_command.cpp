@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +35,7 @@ std::string read_all(const fs::path& file) {
 
 struct RunJob {
   std::string name;               // "p003-r1"
+  std::string values;             // "api.workers=4" (the point's values), for the progress lines
   std::vector<std::string> args;  // after the program name
   fs::path dir;                   // its --out folder
 };
@@ -47,6 +50,10 @@ pid_t start(const std::string& exe, const RunJob& job) {
   const std::string err = (job.dir / "stderr.txt").string();
   const pid_t pid = fork();
   if (pid != 0) return pid;  // the parent (or -1)
+  // The parent waits for signals with them blocked (run_all); the run handles its own.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
   const int null_fd = open("/dev/null", O_RDWR);
   const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (null_fd >= 0) {
@@ -59,13 +66,53 @@ pid_t start(const std::string& exe, const RunJob& job) {
   _exit(127);
 }
 
-// Runs the jobs, `parallel` at a time; returns how many failed (each reported with its stderr).
-std::size_t run_all(const std::vector<RunJob>& jobs, unsigned parallel, bool quiet) {
+// Blocks SIGINT, SIGTERM and SIGCHLD while it lives, so that run_all can wait for any of them
+// with sigwaitinfo (no handler, no race between a check and a wait).
+class BlockedSignals {
+ public:
+  BlockedSignals() {
+    sigemptyset(&set_);
+    for (int sig : {SIGINT, SIGTERM, SIGCHLD}) sigaddset(&set_, sig);
+    sigprocmask(SIG_BLOCK, &set_, &old_);
+  }
+  ~BlockedSignals() {
+    // A SIGCHLD still pending would be delivered (ignored) on unblocking; a stop signal that
+    // came after the last wait is not lost: the caller has seen `stop` already or not at all.
+    sigprocmask(SIG_SETMASK, &old_, nullptr);
+  }
+  BlockedSignals(const BlockedSignals&) = delete;
+  BlockedSignals& operator=(const BlockedSignals&) = delete;
+  // The next of the three signals (waits for one).
+  int wait() const {
+    while (true) {
+      const int sig = sigwaitinfo(&set_, nullptr);
+      if (sig > 0) return sig;
+      if (errno != EINTR) return -1;
+    }
+  }
+
+ private:
+  sigset_t set_, old_;
+};
+
+struct RunAllResult {
+  std::size_t failed = 0;
+  std::size_t finished = 0;  // ran to the end (exit code 0)
+  int stopped_by = 0;        // SIGINT or SIGTERM when the sweep was interrupted
+};
+
+// Runs the jobs, `parallel` at a time; each failed one is reported with its stderr. On SIGINT
+// or SIGTERM no new run starts, the signal is passed on to the runs under way (each then
+// writes what it had measured and exits) and they are waited for; a second signal kills them.
+RunAllResult run_all(const std::vector<RunJob>& jobs, unsigned parallel, bool quiet) {
   const std::string exe = fs::read_symlink("/proc/self/exe").string();
+  const BlockedSignals signals;
   std::map<pid_t, std::size_t> running;
-  std::size_t next = 0, done = 0, failed = 0;
-  while (next < jobs.size() || !running.empty()) {
-    while (next < jobs.size() && running.size() < parallel) {
+  std::size_t next = 0, done = 0;
+  RunAllResult result;
+  int stop_signals = 0;
+  while ((next < jobs.size() && result.stopped_by == 0) || !running.empty()) {
+    while (result.stopped_by == 0 && next < jobs.size() && running.size() < parallel) {
       const RunJob& job = jobs[next];
       std::error_code ec;
       fs::remove_all(job.dir, ec);  // no stale results of an earlier sweep
@@ -74,7 +121,7 @@ std::size_t run_all(const std::vector<RunJob>& jobs, unsigned parallel, bool qui
       if (pid < 0) {
         std::cerr << "sdsim: run " << job.name
                   << ": cannot start a process: " << std::strerror(errno) << "\n";
-        ++failed;
+        ++result.failed;
         ++done;
       } else {
         running.emplace(pid, next);
@@ -82,11 +129,25 @@ std::size_t run_all(const std::vector<RunJob>& jobs, unsigned parallel, bool qui
       ++next;
     }
     if (running.empty()) continue;
+    // Reap every run that has ended; wait for a signal when none has.
     int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      break;
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid < 0 && errno != EINTR) break;
+    if (pid <= 0) {
+      const int sig = signals.wait();
+      if (sig == SIGINT || sig == SIGTERM) {
+        ++stop_signals;
+        if (result.stopped_by == 0) result.stopped_by = sig;
+        const int pass_on = stop_signals == 1 ? sig : SIGKILL;
+        if (!quiet || stop_signals == 1)
+          std::cerr << "\nsdsim: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ": "
+                    << (stop_signals == 1 ? "stopping" : "killing") << " the " << running.size()
+                    << " run" << (running.size() == 1 ? "" : "s") << " under way"
+                    << (stop_signals == 1 ? " (each writes what it measured; again to kill)" : "")
+                    << "\n";
+        for (const auto& [p, _] : running) kill(p, pass_on);
+      }
+      continue;
     }
     auto it = running.find(pid);
     if (it == running.end()) continue;
@@ -97,10 +158,15 @@ std::size_t run_all(const std::vector<RunJob>& jobs, unsigned parallel, bool qui
     const std::string err = read_all(err_file);
     const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ok) {
+      ++result.finished;
       if (err.empty()) fs::remove(err_file);
-      if (!quiet) std::cout << "[" << done << "/" << jobs.size() << "] " << job.name << "\n";
+      if (!quiet)
+        std::cout << "[" << done << "/" << jobs.size() << "] " << job.name
+                  << (job.values.empty() ? "" : " (" + job.values + ")") << "\n";
+    } else if (result.stopped_by != 0) {
+      ++result.failed;  // stopped by the signal passed on: not a failure to explain
     } else {
-      ++failed;
+      ++result.failed;
       std::cerr << "sdsim: run " << job.name << " failed ("
                 << (WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
                                       : "killed by signal " + std::to_string(WTERMSIG(status)))
@@ -108,7 +174,7 @@ std::size_t run_all(const std::vector<RunJob>& jobs, unsigned parallel, bool qui
                 << err << (err.empty() || err.back() == '\n' ? "" : "\n");
     }
   }
-  return failed;
+  return result;
 }
 
 // One shell-quoted word.
@@ -170,6 +236,20 @@ int run_sweep(const SweepRequest& req, fs::path* dir_out) {
   }
   auto scenario = load_scenario(req.file, overrides);
   if (!scenario) return kExitBadInput;
+  {
+    // Bounded before the plan is made: a mistyped --replications 1000000 is not 10^6 runs.
+    const auto& axes = req.axes ? *req.axes : scenario->sweep.vary;
+    const std::uint64_t replications = req.replications.value_or(scenario->sweep.replications);
+    double runs = static_cast<double>(replications);
+    for (const auto& a : axes) runs *= static_cast<double>(a.values.size());
+    if (runs > static_cast<double>(kMaxSweepRuns)) {
+      std::cerr << "sdsim: the sweep would make " << runs << " runs (" << replications
+                << " replication" << (replications == 1 ? "" : "s")
+                << " of each point of the grid); at most " << kMaxSweepRuns
+                << ": vary fewer values, or split it into several sweeps\n";
+      return kExitBadInput;
+    }
+  }
   const SweepPlan plan = make_plan(req.file, *scenario, req.sets, req.axes, req.replications);
 
   // Every point is checked here, so that a bad value stops the sweep before any run.
@@ -194,6 +274,12 @@ int run_sweep(const SweepRequest& req, fs::path* dir_out) {
 
   const fs::path dir = req.out ? fs::path(*req.out) : fs::path("out") / (scenario->name + "-sweep");
   if (dir_out != nullptr) *dir_out = dir;
+  if (req.emit_jobs) {
+    std::vector<std::pair<fs::path, std::string>> taken{{req.file, "the scenario"}};
+    for (const char* name : {"sweep.json", "sweep.csv", "sweep.html"})
+      taken.emplace_back(dir / name, std::string(name) + " of this sweep");
+    if (auto code = refuse_overwrite("--emit-jobs", *req.emit_jobs, taken)) return *code;
+  }
   clear_earlier_sweep(dir);
   std::error_code ec;
   fs::create_directories(dir / "runs", ec);
@@ -205,16 +291,37 @@ int run_sweep(const SweepRequest& req, fs::path* dir_out) {
   write_plan(abs_dir, plan);
   std::vector<RunJob> run_jobs;
   for (const auto& p : plan.points)
-    for (std::uint64_t k = 0; k < plan.replications; ++k)
-      run_jobs.push_back({SweepPlan::run_name(p, k), plan.run_args(p, k, abs_dir),
+    for (std::uint64_t k = 0; k < plan.replications; ++k) {
+      std::string values;
+      for (std::size_t a = 0; a < plan.axes.size(); ++a)
+        values += (a ? " " : "") + plan.axes[a].path + "=" + p.values[a];
+      run_jobs.push_back({SweepPlan::run_name(p, k), values, plan.run_args(p, k, abs_dir),
                           abs_dir / "runs" / SweepPlan::run_name(p, k)});
+    }
   if (req.emit_jobs) return emit_jobs(*req.emit_jobs, run_jobs, abs_dir, req.quiet);
   if (!req.quiet)
     std::cout << "sweep of " << scenario->name << ": " << plan.points.size() << " point"
               << (plan.points.size() == 1 ? "" : "s") << " x " << plan.replications
               << " replication" << (plan.replications == 1 ? "" : "s") << " in " << dir.string()
               << "\n";
-  const std::size_t failed = run_all(run_jobs, req.jobs, req.quiet);
+  const RunAllResult ran = run_all(run_jobs, req.jobs, req.quiet);
+  if (ran.stopped_by != 0) {
+    // What finished is kept and folded (without sweep.html: the user asked to stop).
+    std::cerr << "sdsim: sweep interrupted: " << ran.finished << " of " << run_jobs.size()
+              << " runs finished";
+    if (ran.finished > 0) {
+      std::cerr << "; sweep.csv is made of them\n";
+      write_sweep_results(abs_dir, false, true, false);
+    } else {
+      std::cerr << "\n";
+    }
+    std::cerr << "sdsim: `sdsim sweep` again runs it all"
+              << (ran.finished > 0 ? "; `sdsim merge " + dir.string() + "` folds what is there"
+                                   : std::string())
+              << "\n";
+    return kExitSignalBase + ran.stopped_by;
+  }
+  const std::size_t failed = ran.failed;
   const int merged = write_sweep_results(abs_dir, req.html, req.quiet);
   if (failed > 0) {
     std::cerr << "sdsim: " << failed << " of " << run_jobs.size() << " runs failed\n";
@@ -251,6 +358,13 @@ int sweep_main(const std::vector<std::string>& args) {
     if (!o) return usage_error(error + ",V2,...");
     // A value appears once per axis: the check of the scenario's `sweep:` block.
     std::vector<std::string> values = split_values(o->value);
+    // An empty item (`1,,2`, `path=`) is a value lost in typing, not a point with the default.
+    if (values.empty() ||
+        std::any_of(values.begin(), values.end(), [](const auto& x) { return x.empty(); })) {
+      std::cerr << "sdsim: --vary " << v
+                << ": an empty value (give one value per comma: --vary PATH=V1,V2,...)\n";
+      return kExitBadInput;
+    }
     const auto repeated = repeated_sweep_values(values);
     for (const auto& [j, problem] : repeated)
       std::cerr << "sdsim: --vary " << v << ": " << problem << "\n";

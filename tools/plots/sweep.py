@@ -14,7 +14,10 @@ import csv
 import json
 import os
 import re
+import signal
 import sys
+
+signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: end quietly, no traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import htmlpage  # noqa: E402
@@ -129,7 +132,10 @@ def main(argv):
     page.paragraph(
         f"{len(rows)} point(s) x {plan['replications']} replication(s) of "
         f"{plan['scenario']['file']}. Replication k runs with the same seed at every point "
-        "(common random numbers). Bands and intervals: 95% (Student t over the replications)."
+        "(common random numbers). "
+        + ("Bands and intervals: 95% (Student t over the replications)."
+           if plan["replications"] > 1 else
+           "With 1 replication there are no intervals: --replications 5 or more gives them.")
     )
     if plan["set"]:
         page.paragraph("with --set " + "  --set ".join(plan["set"]), css_class="note")
