@@ -39,7 +39,7 @@ void parse_fifo_queue_key(MapReader& r, std::optional<std::int64_t>& capacity) {
 }
 
 void parse_station_keys(MapReader& r, StationKeys& out) {
-  parse_workers_key(r, out.workers);
+  const bool workers_valid = parse_workers_key(r, out.workers);
   if (auto n = r.integer("cores", 1, 100000)) out.cores = static_cast<int>(*n);
   if (r.has("queue")) {
     MapReader q(r.get("queue"), r.context() + ".queue", r.diag());
@@ -75,7 +75,7 @@ void parse_station_keys(MapReader& r, StationKeys& out) {
         q.error_at("interval", "interval: only for discipline codel");
     }
     q.finish();
-    if (out.workers == 0 && out.queue_capacity)
+    if (workers_valid && out.workers == 0 && out.queue_capacity)
       r.error(r.mark_of_key("queue"),
               "a queue has no use with workers: unlimited (nobody ever waits)");
   }

@@ -64,7 +64,7 @@ std::unique_ptr<ComponentConfig> parse_database(MapReader& r) {
     c->read_policy = *p == "primary"    ? ReadPolicy::kPrimary
                      : *p == "replicas" ? ReadPolicy::kReplicas
                                         : ReadPolicy::kAny;
-    if (c->read_policy == ReadPolicy::kReplicas && c->replicas < 2)
+    if (c->read_policy == ReadPolicy::kReplicas && c->replicas > 0 && c->replicas < 2)
       r.error_at("read_policy",
                  "read_policy: replicas needs replicas >= 2 (a replica other than the primary)");
   }
@@ -77,7 +77,7 @@ std::unique_ptr<ComponentConfig> parse_database(MapReader& r) {
     for (const char* key : {"read", "write"}) {
       auto n = q.integer(key, 1, 1000);
       if (!n) continue;
-      if (*n > c->replicas) {
+      if (c->replicas > 0 && *n > c->replicas) {  // 0: a bad `replicas`, reported
         q.error_at(key, std::string(key) + ": " + std::to_string(*n) + " is more than replicas (" +
                             std::to_string(c->replicas) +
                             "): a quorum counts replicas of one shard, the primary included");

@@ -44,18 +44,12 @@ SourceMark offset_mark(const YAML::Node& value, std::size_t offset) {
 
 std::string prefix(const std::string& context) { return context.empty() ? "" : context + ": "; }
 
-// The empty value of a key already reported as "no value" (see check_duplicates).
-bool reported_empty(const YAML::Node& n, const Diagnostics& diag) {
-  return n.IsNull() && diag.empty_value_noted(mark_of(n));
-}
-
 }  // namespace
 
 std::optional<double> read_quantity(const YAML::Node& value, Dimension dim,
                                     const std::string& context, Diagnostics& diag,
                                     bool allow_negative) {
   if (!value.IsScalar()) {
-    if (reported_empty(value, diag)) return std::nullopt;
     diag.error(mark_of(value), prefix(context) + "expected " + std::string(dimension_example(dim)) +
                                    ", found " + type_name(value));
     return std::nullopt;
@@ -71,7 +65,6 @@ std::shared_ptr<const Distribution> read_distribution(const YAML::Node& value, D
                                                       const std::string& context, Diagnostics& diag,
                                                       bool in_flow) {
   if (!value.IsScalar()) {
-    if (reported_empty(value, diag)) return nullptr;
     diag.error(mark_of(value), prefix(context) +
                                    "expected a distribution such as exp(10ms) or "
                                    "lognormal(median=12ms, p99=80ms), found " +
@@ -95,7 +88,6 @@ std::shared_ptr<const Distribution> read_distribution(const YAML::Node& value, D
 MapReader::MapReader(const YAML::Node& node, std::string context, Diagnostics& diag)
     : node_(node), context_(std::move(context)), diag_(diag), is_map_(node.IsMap()) {
   if (!is_map_) {
-    if (reported_empty(node_, diag_)) return;
     diag_.error(mark_of(node_), prefix(context_) + "expected a mapping of keys to values, found " +
                                     type_name(node_));
     return;
@@ -118,11 +110,13 @@ void MapReader::check_duplicates() {
     // `workers:` with nothing after it (or ~, null, --set KEY=) is not the default: it is
     // most often a value lost in editing, so it is an error, as a missing required key is.
     else if (kv.second.IsNull()) {
-      diag_.error(mark_of(kv.first),
+      // At the key, or at the --set option that emptied a key of the file.
+      const SourceMark value_at = mark_of(kv.second);
+      diag_.error(diag_.is_virtual_line(value_at.line) ? value_at : mark_of(kv.first),
                   prefix(context_) + kv.first.Scalar() +
                       ": no value (give one after the ':', [] for an empty list, or remove the "
                       "key for its default)");
-      diag_.note_empty_value(mark_of(kv.second));
+      diag_.note_empty_value(mark_of(kv.second), kv.first.Scalar());
     }
   }
 }
@@ -136,8 +130,9 @@ YAML::Node MapReader::find(std::string_view key) const {
 
 bool MapReader::has(std::string_view key) {
   accepted_.emplace(key);
-  const YAML::Node v = find(key);
-  return v.IsDefined() && !v.IsNull();
+  // A key written without a value counts as given: it is reported once (check_duplicates),
+  // and a "missing X" error beside that would be a second report of the same line.
+  return find(key).IsDefined();
 }
 
 YAML::Node MapReader::get(std::string_view key) {
@@ -167,7 +162,6 @@ void MapReader::error_at(std::string_view key, const std::string& message) {
 
 bool MapReader::scalar_or_error(std::string_view key, const YAML::Node& value) {
   if (value.IsScalar()) return true;
-  if (reported_empty(value, diag_)) return false;
   error(mark_of(value), std::string(key) + ": expected a single value, found " + type_name(value));
   return false;
 }

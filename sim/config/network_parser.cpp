@@ -70,11 +70,13 @@ void parse_zones(const YAML::Node& node, MapReader& zones, NetworkConfig& out,
   zones.finish();
 }
 
-void parse_links(const YAML::Node& list, Diagnostics& diag, NetworkConfig& out) {
+void parse_links(const YAML::Node& list, Diagnostics& diag, NetworkConfig& out,
+                 NetworkMembers& members) {
   if (!list.IsSequence()) {
     diag.error(mark_of(list),
                "network.links: expected a list of links, such as "
                "[{between: [east, west], latency: 30ms, bandwidth: 1Gbps}]");
+    members.complete = false;
     return;
   }
   std::map<std::string, SourceMark> names;
@@ -85,7 +87,10 @@ void parse_links(const YAML::Node& list, Diagnostics& diag, NetworkConfig& out) 
     if (item.IsMap() && item["name"] && item["name"].IsScalar())
       label = "network.links." + item["name"].Scalar();
     MapReader r(item, label, diag);
-    if (!r.ok()) continue;
+    if (!r.ok()) {
+      members.complete = false;
+      continue;
+    }
     NetworkLink link;
     const auto name = r.string("name");
     if (name && !is_valid_name(*name))
@@ -125,7 +130,10 @@ void parse_links(const YAML::Node& list, Diagnostics& diag, NetworkConfig& out) 
       }
     }
     r.finish();
-    if (!ok) continue;
+    if (!ok) {
+      members.complete = false;
+      continue;
+    }
     link.name = name.value_or(out.zones[static_cast<std::size_t>(link.zone_a)] + "-" +
                               out.zones[static_cast<std::size_t>(link.zone_b)]);
     if (auto [it, inserted] = names.emplace(link.name, r.mark()); !inserted) {
@@ -173,7 +181,7 @@ void parse_network(MapReader& net, NetworkConfig& out, NetworkMembers& members) 
     MapReader zones(node, "network.zones", net.diag());
     parse_zones(node, zones, out, members);
   }
-  if (net.has("links")) parse_links(net.get("links"), net.diag(), out);
+  if (net.has("links")) parse_links(net.get("links"), net.diag(), out, members);
   net.finish();
 }
 

@@ -23,7 +23,9 @@ struct NetworkMembers {
     int zone;
   };
   std::vector<Member> members;
-  bool complete = true;  // false when a zone's list could not be read
+  // false when a zone's list or a link could not be read: the checks that calls can cross the
+  // network are then skipped (they would report zones the author did join, in the bad part).
+  bool complete = true;
 };
 
 // The index of the zone `node` names, or -1 after an error (unknown zones get "did you mean").

@@ -82,8 +82,9 @@ std::string walk(YAML::Node root, std::string_view path, const YAML::Node* value
     if (cur.IsMap()) {
       YAML::Node child;
       std::size_t used = 0;
-      // A key that holds dots (p99.9) spans several segments.
-      for (std::size_t j = i + 1; j <= segs.size() && used == 0; ++j) {
+      // A key that holds dots (p99.9) spans several segments: the longest key present wins
+      // (p99.9 over p99 when both are there).
+      for (std::size_t j = segs.size(); j > i && used == 0; --j) {
         const std::string key = join(segs, i, j);
         for (auto kv : cur) {
           if (kv.first.IsScalar() && kv.first.Scalar() == key) {
@@ -194,7 +195,10 @@ bool apply_overrides(YAML::Node& root, const std::vector<Override>& overrides, i
     diag.add_virtual_line(line, o.label());
     YAML::Node value;
     try {
-      value = parse_at_line(o.value, line);
+      // An empty text is an empty value (~) placed on the option's line, so that the "no
+      // value" error names the option.
+      value = parse_at_line(o.value.find_first_not_of(" \t") == std::string::npos ? "~" : o.value,
+                            line);
     } catch (const YAML::ParserException& e) {
       diag.error({}, o.label() + ": YAML syntax: " + e.msg +
                          " (a value is a scalar or flow YAML, such as {capacity: 8}; quote the "

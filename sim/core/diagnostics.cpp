@@ -24,6 +24,9 @@ void relocate(const std::map<int, std::string>& virtual_lines, SourceMark& at,
 }  // namespace
 
 void Diagnostics::error(SourceMark at, std::string message) {
+  if (const auto it = empty_values_.find({at.line, at.column}); it != empty_values_.end())
+    for (const std::string& key : it->second)
+      if (message.find(key) != std::string::npos) return;  // see note_empty_value
   relocate(virtual_lines_, at, message);
   items_.push_back({Diagnostic::Severity::kError, at, std::move(message)});
   ++errors_;

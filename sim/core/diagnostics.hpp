@@ -3,7 +3,6 @@
 #pragma once
 
 #include <map>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +43,7 @@ class Diagnostics {
   // stood on a line after the file's end. A diagnostic later placed on such a line is stored as
   // a whole-file one (no line) whose message starts with `label` ("--set path=value: ...").
   void add_virtual_line(int line, std::string label);
+  bool is_virtual_line(int line) const { return virtual_lines_.contains(line); }
   // The key log (off by default): when on, every mapping read by a MapReader records where it
   // is and the keys its parser accepted there. It is the loader's own list of the scenario keys
   // (`sdsim keys`, which the schema test compares with docs/scenario.schema.json).
@@ -58,12 +58,13 @@ class Diagnostics {
   }
   const std::vector<AcceptedKeys>& key_log() const { return key_log_; }
 
-  // A key written without a value (`workers:`) is reported once, where the key is; the empty
-  // value's position is kept so the readers that then meet it ("expected a mapping, found
-  // nothing") stay quiet instead of reporting it again.
-  void note_empty_value(SourceMark at) { empty_values_.emplace(at.line, at.column); }
-  bool empty_value_noted(SourceMark at) const {
-    return at.line > 0 && empty_values_.contains({at.line, at.column});
+  // A key written without a value (`workers:`) is reported once, where the key is (MapReader).
+  // The empty value's position is noted with the key, and a later error placed there that
+  // names the key ("api.calls: expected a list of calls") is dropped: it comes from a reader
+  // that met the empty value and would report the same line again. (An empty value's position
+  // is where the next token starts, such as the next key: errors about that key are kept.)
+  void note_empty_value(SourceMark at, const std::string& key) {
+    if (at.line > 0) empty_values_[{at.line, at.column}].push_back(key + ":");
   }
 
  private:
@@ -73,7 +74,7 @@ class Diagnostics {
   int errors_ = 0;
   bool key_log_on_ = false;
   std::vector<AcceptedKeys> key_log_;
-  std::set<std::pair<int, int>> empty_values_;
+  std::map<std::pair<int, int>, std::vector<std::string>> empty_values_;  // "key:" texts
 };
 
 }  // namespace sdsim
