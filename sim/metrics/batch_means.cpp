@@ -77,7 +77,7 @@ double lag1_autocorrelation(const std::vector<double>& values) {
   return den > 0 ? num / den : 0.0;
 }
 
-nlohmann::json BatchMeans::summary_json(std::vector<std::string>& warnings) const {
+nlohmann::json BatchMeans::summary_json(std::vector<std::string>& warnings, bool queue_grew) const {
   using nlohmann::json;
   // The batches the measured interval covers; a short last one joins the one before.
   const Seconds length = clock_.stop - clock_.warmup;
@@ -110,6 +110,10 @@ nlohmann::json BatchMeans::summary_json(std::vector<std::string>& warnings) cons
       ": the system was not in a steady state (a fault, an overload or a collapse; the average "
       "batch holds " +
       std::to_string(total / n) + "), and these intervals assume one";
+  // A station's queue grew through the run (MetricsHub knows): that is why, not the length.
+  const std::string grew =
+      ": a queue grew through the run (see the station's warning), so the system was not in a "
+      "steady state, and these intervals assume one";
   const std::string maybe_not_steady =
       ": the run is too short for these intervals, or the system is not in a steady state (an "
       "overload, a fault): run longer if it is steady";
@@ -126,7 +130,9 @@ nlohmann::json BatchMeans::summary_json(std::vector<std::string>& warnings) cons
   if (fewest < 2) {
     warnings.push_back("latency.ok.ci95: a batch has fewer than 2 ok requests (" +
                        std::to_string(n) + " batches of " + format_seconds(width_) + ")" +
-                       (uneven ? not_steady : too_short));
+                       (uneven       ? not_steady
+                        : queue_grew ? grew
+                                     : too_short));
     return out;
   }
   std::vector<double> means, p99s;
@@ -155,14 +161,14 @@ nlohmann::json BatchMeans::summary_json(std::vector<std::string>& warnings) cons
                   "latency.ok.ci95: batches are correlated (lag-1 autocorrelation of the %zu "
                   "batch means %.3f, above %.1f)",
                   n, r1, kMaxLag1);
-    warnings.push_back(buf + (uneven ? not_steady : maybe_not_steady));
+    warnings.push_back(buf + (uneven ? not_steady : queue_grew ? grew : maybe_not_steady));
   } else if (fewest < kMinPerBatch) {
     std::snprintf(buf, sizeof buf,
                   "latency.ok.ci95: too few ok requests per batch (%llu in the smallest of %zu; "
                   "%llu needed)",
                   static_cast<unsigned long long>(fewest), n,
                   static_cast<unsigned long long>(kMinPerBatch));
-    warnings.push_back(buf + (uneven ? not_steady : too_short));
+    warnings.push_back(buf + (uneven ? not_steady : queue_grew ? grew : too_short));
   }
   return out;
 }

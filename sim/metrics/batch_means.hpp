@@ -57,7 +57,9 @@ class BatchMeans {
   // {"batches", "batch_length_s", "min_per_batch", "mean_ms": [lo, hi] | null,
   //  "p99_ms": [lo, hi] | null, "lag1_autocorrelation"}; null when there are fewer than two
   // batches. Appends a warning to `warnings` when the intervals should not be trusted.
-  nlohmann::json summary_json(std::vector<std::string>& warnings) const;
+  // `queue_grew`: a station's queue grew through the run (its own warning says so); the
+  // warning then blames that rather than the run's length.
+  nlohmann::json summary_json(std::vector<std::string>& warnings, bool queue_grew = false) const;
 
  private:
   int slot_of(Seconds issued_at) const;

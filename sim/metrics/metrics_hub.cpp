@@ -243,18 +243,21 @@ Seconds MetricsHub::measured_length() const {
 
 std::vector<std::string> MetricsHub::warnings() const {
   std::vector<std::string> w;
+  bool queue_grew = false;
   for (const auto& s : stations_) {
     std::string why;
-    if (s.steady_warning(&why))
+    if (s.steady_warning(&why)) {
       w.push_back(why);
-    else if (s.little_warning(&why))
+      queue_grew = true;
+    } else if (s.little_warning(&why)) {
       w.push_back(why);
+    }
   }
   if (truncated_)
     w.push_back("the time series stops after " + std::to_string(kMaxWindows) +
                 " windows: use a longer `window` for this run's length");
   w.insert(w.end(), model_warnings_.begin(), model_warnings_.end());
-  if (batches_ && measured_length() > 0) batches_->summary_json(w);
+  if (batches_ && measured_length() > 0) batches_->summary_json(w, queue_grew);
   return w;
 }
 

@@ -106,6 +106,14 @@ TEST(BatchMeans, NoisyBatchCountsAreBlamedOnTheRunLength) {
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("run longer"), std::string::npos) << warnings[0];
   EXPECT_EQ(warnings[0].find("steady"), std::string::npos) << warnings[0];
+
+  // The same batches beside a station whose queue grew: that is the reason given, not the
+  // run's length (a longer run of a growing queue only grows it more).
+  std::vector<std::string> grew;
+  b.summary_json(grew, true);
+  ASSERT_EQ(grew.size(), 1u);
+  EXPECT_NE(grew[0].find("a queue grew through the run"), std::string::npos) << grew[0];
+  EXPECT_EQ(grew[0].find("run longer"), std::string::npos) << grew[0];
 }
 
 TEST(BatchMeans, TooFewPerBatchIsWarnedAndP99Withheld) {
