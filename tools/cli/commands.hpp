@@ -53,8 +53,9 @@ int report_main(const std::vector<std::string>& args);
 
 // Writes dir/report.html with tools/plots/report.py (report_command.cpp). On failure (no
 // Python, no matplotlib, the script failed) prints a warning saying why and how to fix it, and
-// returns false; other results in dir are left as they are.
-bool write_report(const std::filesystem::path& dir);
+// returns false; other results in dir are left as they are. A SIGINT or SIGTERM that comes
+// while the script runs is passed on to it and stored in *interrupted_by (when given).
+bool write_report(const std::filesystem::path& dir, int* interrupted_by = nullptr);
 int sweep_main(const std::vector<std::string>& args);
 int compare_main(const std::vector<std::string>& args);
 int merge_main(const std::vector<std::string>& args);

@@ -5,23 +5,22 @@
 // The script is found at the path baked in at build time (SDSIM_REPORT_SCRIPT, the source
 // tree's tools/plots/report.py), or at the environment's SDSIM_REPORT_SCRIPT; it runs under
 // /usr/bin/python3 (Debian's, which has python3-matplotlib) or the environment's SDSIM_PYTHON,
-// as a child process started with posix_spawn (no shell: paths may hold spaces).
-#include <spawn.h>
+// as a child process started with posix_spawn (no shell: paths may hold spaces; run_child).
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 
+#include "tools/cli/child_process.hpp"
 #include "tools/cli/commands.hpp"
 
 #ifndef SDSIM_REPORT_SCRIPT
 #error "SDSIM_REPORT_SCRIPT (path of tools/plots/report.py) must be defined by the build"
 #endif
-
-extern char** environ;
 
 namespace sdsim::cli {
 
@@ -36,7 +35,7 @@ void warn(const std::string& text) { std::cerr << "sdsim: warning: " << text << 
 
 }  // namespace
 
-bool write_report(const std::filesystem::path& dir) {
+bool write_report(const std::filesystem::path& dir, int* interrupted_by) {
   const std::string python = env_or("SDSIM_PYTHON", "/usr/bin/python3");
   const std::string script = env_or("SDSIM_REPORT_SCRIPT", SDSIM_REPORT_SCRIPT);
   const std::string what = "report.html not written: ";
@@ -47,22 +46,18 @@ bool write_report(const std::filesystem::path& dir) {
          "source tree; --no-report skips the report)");
     return false;
   }
-  std::vector<std::string> argv_text{python, script, dir.string()};
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int err = ::posix_spawn(&pid, python.c_str(), nullptr, nullptr, argv.data(), environ);
-  if (err != 0) {
-    warn(what + "cannot run " + python + ": " + std::strerror(err) +
+  const ChildResult child = run_child({python, script, dir.string()});
+  if (child.spawn_error != 0) {
+    warn(what + "cannot run " + python + ": " + std::strerror(child.spawn_error) +
          " (install Python 3 and matplotlib: apt-get install python3 python3-matplotlib; or "
          "set SDSIM_PYTHON to an interpreter that has matplotlib)");
     return false;
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      warn(what + "waiting for " + python + ": " + std::strerror(errno));
+  const int status = child.status;
+  if (child.signal != 0) {
+    if (interrupted_by != nullptr) *interrupted_by = child.signal;
+    if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+      warn(what + "interrupted (" + (child.signal == SIGINT ? "SIGINT" : "SIGTERM") + ")");
       return false;
     }
   }
@@ -95,7 +90,10 @@ int report_main(const std::vector<std::string>& args) {
               << " does not exist (run `sdsim run FILE --out " << dir.string() << "` first)\n";
     return kExitBadInput;
   }
-  if (!write_report(dir)) return kExitRunFailed;
+  int interrupted_by = 0;
+  const bool written = write_report(dir, &interrupted_by);
+  if (interrupted_by != 0) return kExitSignalBase + interrupted_by;
+  if (!written) return kExitRunFailed;
   if (!common.quiet) std::cout << "wrote " << (dir / "report.html").string() << "\n";
   return kExitOk;
 }

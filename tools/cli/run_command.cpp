@@ -105,8 +105,11 @@ int run_main(const std::vector<std::string>& args) {
   // What an earlier run left in DIR and this one might not rewrite would sit beside the new
   // results as if it were theirs: the report (not with --no-report or when it fails) and the
   // trace (not without --trace, or with --trace-out elsewhere). This run writes them anew.
-  std::filesystem::remove(dir / "report.html", ec);
-  std::filesystem::remove(dir / "trace.json", ec);
+  // Only in a folder of an earlier run (it has a summary.json): other files are not sdsim's.
+  if (std::filesystem::exists(dir / "summary.json", ec)) {
+    std::filesystem::remove(dir / "report.html", ec);
+    std::filesystem::remove(dir / "trace.json", ec);
+  }
   AtomicFile timeseries((dir / "timeseries.csv").string());
   AtomicFile latency_hist((dir / "latency_hist.csv").string());
   RunOptions options;
@@ -163,8 +166,10 @@ int run_main(const std::vector<std::string>& args) {
       std::printf("wrote %s: %zu requests traced (1 in %llu), %zu spans\n", file.c_str(),
                   tracer->requests(), static_cast<unsigned long long>(*a.trace), tracer->spans());
   }
-  // The report comes last: it reads the files above. Its failure is a warning only.
-  const bool report = !a.no_report && write_report(dir);
+  // The report comes last: it reads the files above. Its failure is a warning only; a signal
+  // while it is drawn stops it (the results above are complete: exit code 130 or 143 below).
+  int report_interrupted_by = 0;
+  const bool report = !a.no_report && write_report(dir, &report_interrupted_by);
   if (!a.common.quiet) {
     std::cout << format_summary_table(result.summary);
     std::printf(
@@ -178,14 +183,22 @@ int run_main(const std::vector<std::string>& args) {
   // stderr, with --quiet too: a reader of summary.json's numbers alone should not miss them. Not
   // when the table above, which lists them, went to a terminal: once is enough there.
   const bool table_on_terminal = !a.common.quiet && isatty(STDOUT_FILENO) == 1;
-  if (!table_on_terminal)
-    for (const auto& w : result.summary["warnings"])
-      std::cerr << "sdsim: warning: " << w.get<std::string>() << "\n";
+  // The loader's warnings come first there; load_scenario has printed them already.
+  if (!table_on_terminal) {
+    const auto& warnings = result.summary["warnings"];
+    for (std::size_t i = scenario->warnings.size(); i < warnings.size(); ++i)
+      std::cerr << "sdsim: warning: " << warnings[i].get<std::string>() << "\n";
+  }
   const std::string& stopped = result.stopped_by;
   if (stopped == "SIGINT" || stopped == "SIGTERM") {
     std::cerr << "sdsim: interrupted (" << stopped << "): partial results written to "
               << dir.string() << "\n";
     return kExitSignalBase + (stopped == "SIGINT" ? SIGINT : SIGTERM);
+  }
+  if (report_interrupted_by != 0) {
+    std::cerr << "sdsim: interrupted while writing report.html; the results in " << dir.string()
+              << " are complete (`sdsim report " << dir.string() << "` draws the report)\n";
+    return kExitSignalBase + report_interrupted_by;
   }
   if (stopped == "max_events" || stopped == "max_inflight") {
     std::cerr << "sdsim: the run was stopped by --"

@@ -12,11 +12,14 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "sim/metrics/histogram.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/rng/random_stream.hpp"
+#include "tools/cli/args.hpp"
+#include "tools/cli/child_process.hpp"
 
 #ifndef SDSIM_PLOTS_DIR
 #error "SDSIM_PLOTS_DIR (tools/plots of the source tree) must be defined by the build"
@@ -130,6 +133,8 @@ std::optional<SweepPlan> read_plan(const fs::path& dir) {
     for (const auto& a : j.at("vary"))
       plan.axes.push_back(
           {a.at("path").get<std::string>(), a.at("values").get<std::vector<std::string>>()});
+    if (!j.at("replications").is_number_unsigned())
+      throw std::runtime_error("replications is not a whole number");
     plan.replications = j.at("replications").get<std::uint64_t>();
     plan.seeds = j.at("seeds").get<std::vector<std::uint64_t>>();
     for (const auto& p : j.at("points"))
@@ -139,7 +144,9 @@ std::optional<SweepPlan> read_plan(const fs::path& dir) {
     if (plan.replications == 0 || plan.points.empty()) throw std::runtime_error("no runs");
     // A point's id names its run folders (removed by a new sweep in the same folder): only the
     // ids make_plan writes are accepted, not a path someone edited in.
+    std::set<std::string> ids;
     for (const auto& p : plan.points) {
+      if (!ids.insert(p.id).second) throw std::runtime_error("point id '" + p.id + "' repeats");
       const bool id_ok = p.id.size() >= 2 && p.id.size() <= 21 && p.id[0] == 'p' &&
                          p.id.find_first_not_of("0123456789", 1) == std::string::npos;
       if (!id_ok) throw std::runtime_error("point id '" + p.id + "' is not p<number>");
@@ -235,25 +242,19 @@ std::string number(double v) {
   return buf;
 }
 
-// Runs tools/plots/sweep.py DIR; false when it could not (the reason is on stderr).
-bool write_html(const fs::path& dir) {
+// Runs tools/plots/sweep.py DIR; false when it could not (the reason is on stderr) or was
+// stopped by a signal passed on to it (*interrupted_by).
+bool write_html(const fs::path& dir, int* interrupted_by) {
   const char* python_env = std::getenv("SDSIM_PYTHON");
   const std::string python = python_env                       ? python_env
                              : fs::exists("/usr/bin/python3") ? "/usr/bin/python3"
                                                               : "python3";
   const char* plots_env = std::getenv("SDSIM_PLOTS_DIR");
   const std::string script = (fs::path(plots_env ? plots_env : SDSIM_PLOTS_DIR) / "sweep.py");
-  const pid_t pid = fork();
-  if (pid < 0) return false;
-  if (pid == 0) {
-    execlp(python.c_str(), python.c_str(), script.c_str(), dir.c_str(), nullptr);
-    std::fprintf(stderr, "sdsim: cannot run %s\n", python.c_str());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  const ChildResult child = run_child({python, script, dir.string()});
+  if (child.spawn_error != 0) return false;
+  *interrupted_by = child.signal;
+  return WIFEXITED(child.status) && WEXITSTATUS(child.status) == 0;
 }
 
 }  // namespace
@@ -399,7 +400,15 @@ int write_sweep_results(const fs::path& dir, bool html, bool quiet, bool report_
   if (html) {
     std::error_code ec;
     fs::remove(dir / "sweep.html", ec);  // not one of an earlier sweep
-    if (!write_html(dir))
+    int interrupted_by = 0;
+    const bool written = write_html(dir, &interrupted_by);
+    if (interrupted_by != 0) {
+      std::cerr << "sdsim: interrupted while writing sweep.html (sweep.csv is complete; `sdsim "
+                   "merge "
+                << dir.string() << "` draws it)\n";
+      return kExitSignalBase + interrupted_by;
+    }
+    if (!written)
       std::cerr << "sdsim: warning: no sweep.html (tools/plots/sweep.py needs python3 with "
                    "matplotlib); sweep.csv is written\n";
   }
