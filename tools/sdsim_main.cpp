@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/text.hpp"
 #include "tools/cli/commands.hpp"
 
 namespace {
@@ -153,6 +154,13 @@ int main(int argc, char** argv) {
     }
   }
   std::string names;
-  for (const auto& c : kCommands) names += std::string(names.empty() ? "" : ", ") + c.name;
-  return sdsim::cli::usage_error("unknown command '" + first + "' (expected " + names + ")");
+  std::vector<std::string> list;
+  for (const auto& c : kCommands) {
+    names += std::string(names.empty() ? "" : ", ") + c.name;
+    list.emplace_back(c.name);
+  }
+  const std::string hint = sdsim::did_you_mean(first, list);
+  return sdsim::cli::usage_error("unknown command '" + first + "'" +
+                                 (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                                 " (expected " + names + ")");
 }

@@ -364,9 +364,10 @@ components:
   for (const auto& e : trace["traceEvents"]) {
     const std::pair<int, long> id{e["pid"].get<int>(), e["tid"].get<long>()};
     if (e["ph"] == "M" && e["name"] == "process_name") process[id.first] = e["args"]["name"];
-    if (e["ph"] == "M" && e["name"] == "thread_name")
+    if (e["ph"] == "M" && e["name"] == "thread_name") {
       EXPECT_TRUE(threads.insert(id).second)
           << "thread " << id.second << " of pid " << id.first << " named twice";
+    }
     if (e["ph"] == "X") {
       const double ts = e["ts"];
       lanes[id].emplace_back(ts, ts + e["dur"].get<double>());
@@ -382,8 +383,9 @@ components:
     std::vector<double> open;  // ends of the spans holding the current one
     for (const auto& [from, to] : spans) {
       while (!open.empty() && open.back() <= from + 1e-3) open.pop_back();
-      if (!open.empty())
+      if (!open.empty()) {
         EXPECT_LE(to, open.back() + 1e-3) << "spans overlap on a lane of " << process[id.first];
+      }
       open.push_back(to);
     }
   }

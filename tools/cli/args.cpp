@@ -92,7 +92,8 @@ std::optional<int> ArgParser::parse(const std::vector<std::string>& raw) {
       if (!found) {
         std::vector<std::string> names;
         for (const auto& o : options_) names.push_back(o.name);
-        const std::string hint = did_you_mean(s, names);
+        // Not for a one-letter option or a bare "--": any short name is "close" to them.
+        const std::string hint = s.size() > 2 ? did_you_mean(s, names) : "";
         return usage_error(command_ + ": unknown option '" + s + "'" +
                            (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
       }

@@ -196,6 +196,14 @@ int compare_main(const std::vector<std::string>& args) {
     std::cerr << "sdsim: compare: " << why << "\n";
     return kExitBadInput;
   }
+  for (const auto& [name, r, dir] :
+       {std::tuple{"A", &*a, &*dir_a}, std::tuple{"B", &*b, &*dir_b}}) {
+    if (r->metrics.empty()) {  // every run missing: nothing to pair
+      std::cerr << "sdsim: compare: " << name << " (" << dir->string()
+                << ") has no run with a complete summary.json of its plan\n";
+      return kExitRunFailed;
+    }
+  }
   // Metrics of both, in A's order, filtered by --metric (a metric can have no value at all in
   // the runs, e.g. a utilisation: it is known only now).
   std::vector<std::pair<std::size_t, std::size_t>> metrics;  // (index in A, index in B)

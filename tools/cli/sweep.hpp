@@ -122,7 +122,8 @@ int run_sweep(const SweepRequest& request, std::filesystem::path* dir = nullptr)
 
 // Folds the runs of DIR into DIR/sweep.csv and, when `html`, DIR/sweep.html (a warning when
 // python3 or matplotlib is missing). The one code path of `sdsim sweep` and `sdsim merge`.
-// Returns an exit code: 1 when runs are missing (the csv is written from the others, and the
+// Returns an exit code: 128 + the signal when one stopped sweep.py (sweep.csv is written); 1
+// when runs are missing (the csv is written from the others, and the
 // missing ones are named on stderr unless !report_missing) or when none has finished (then
 // nothing is written).
 int write_sweep_results(const std::filesystem::path& dir, bool html, bool quiet,

@@ -50,10 +50,13 @@ pid_t start(const std::string& exe, const RunJob& job) {
   const std::string err = (job.dir / "stderr.txt").string();
   const pid_t pid = fork();
   if (pid != 0) return pid;  // the parent (or -1)
-  // The parent waits for signals with them blocked (run_all); the run handles its own.
+  // The parent waits for signals with them blocked (run_all); the run handles its own. Its own
+  // process group: Ctrl-C at a terminal reaches the sweep only, which passes it on once (a run
+  // that got it twice, from the terminal and from the sweep, would quit without its results).
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
+  setpgid(0, 0);
   const int null_fd = open("/dev/null", O_RDWR);
   const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (null_fd >= 0) {
@@ -140,7 +143,8 @@ RunAllResult run_all(const std::vector<RunJob>& jobs, unsigned parallel, bool qu
         if (result.stopped_by == 0) result.stopped_by = sig;
         const int pass_on = stop_signals == 1 ? sig : SIGKILL;
         if (!quiet || stop_signals == 1)
-          std::cerr << "\nsdsim: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ": "
+          std::cerr << (isatty(STDERR_FILENO) == 1 ? "\n" : "")  // after a ^C on a terminal
+                    << "sdsim: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ": "
                     << (stop_signals == 1 ? "stopping" : "killing") << " the " << running.size()
                     << " run" << (running.size() == 1 ? "" : "s") << " under way"
                     << (stop_signals == 1 ? " (each writes what it measured; again to kill)" : "")
@@ -189,8 +193,7 @@ std::string shell_quote(const std::string& s) {
 
 // --emit-jobs: one `sdsim run ...` line per run (absolute paths), for GNU parallel or a Slurm
 // job array; the runs are not started. `sdsim merge DIR` folds them afterwards.
-int emit_jobs(const std::string& file, const std::vector<RunJob>& jobs, const fs::path& dir,
-              bool quiet) {
+void write_jobs(const std::string& file, const std::vector<RunJob>& jobs) {
   const std::string exe = fs::read_symlink("/proc/self/exe").string();
   std::ostringstream text;
   for (const auto& job : jobs) {
@@ -199,10 +202,6 @@ int emit_jobs(const std::string& file, const std::vector<RunJob>& jobs, const fs
     text << '\n';
   }
   write_file_atomically(file, text.str());
-  if (!quiet)
-    std::cout << "wrote " << jobs.size() << " run commands to " << file << "; run them (e.g. "
-              << "parallel < " << file << "), then: sdsim merge " << dir.string() << "\n";
-  return kExitOk;
 }
 
 // Clears what an earlier sweep left in `dir`, so that the new plan's folder holds nothing of
@@ -280,15 +279,7 @@ int run_sweep(const SweepRequest& req, fs::path* dir_out) {
       taken.emplace_back(dir / name, std::string(name) + " of this sweep");
     if (auto code = refuse_overwrite("--emit-jobs", *req.emit_jobs, taken)) return *code;
   }
-  clear_earlier_sweep(dir);
-  std::error_code ec;
-  fs::create_directories(dir / "runs", ec);
-  if (ec) {
-    std::cerr << "sdsim: cannot create " << (dir / "runs").string() << ": " << ec.message() << "\n";
-    return kExitRunFailed;
-  }
   const fs::path abs_dir = fs::absolute(dir).lexically_normal();
-  write_plan(abs_dir, plan);
   std::vector<RunJob> run_jobs;
   for (const auto& p : plan.points)
     for (std::uint64_t k = 0; k < plan.replications; ++k) {
@@ -298,7 +289,23 @@ int run_sweep(const SweepRequest& req, fs::path* dir_out) {
       run_jobs.push_back({SweepPlan::run_name(p, k), values, plan.run_args(p, k, abs_dir),
                           abs_dir / "runs" / SweepPlan::run_name(p, k)});
     }
-  if (req.emit_jobs) return emit_jobs(*req.emit_jobs, run_jobs, abs_dir, req.quiet);
+  // The job file first: if it cannot be written, the earlier sweep in DIR stays as it was.
+  if (req.emit_jobs) write_jobs(*req.emit_jobs, run_jobs);
+  clear_earlier_sweep(dir);
+  std::error_code ec;
+  fs::create_directories(dir / "runs", ec);
+  if (ec) {
+    std::cerr << "sdsim: cannot create " << (dir / "runs").string() << ": " << ec.message() << "\n";
+    return kExitRunFailed;
+  }
+  write_plan(abs_dir, plan);
+  if (req.emit_jobs) {
+    if (!req.quiet)
+      std::cout << "wrote " << run_jobs.size() << " run commands to " << *req.emit_jobs
+                << "; run them (e.g. parallel < " << *req.emit_jobs << "), then: sdsim merge "
+                << abs_dir.string() << "\n";
+    return kExitOk;
+  }
   if (!req.quiet)
     std::cout << "sweep of " << scenario->name << ": " << plan.points.size() << " point"
               << (plan.points.size() == 1 ? "" : "s") << " x " << plan.replications
@@ -327,6 +334,7 @@ int run_sweep(const SweepRequest& req, fs::path* dir_out) {
     std::cerr << "sdsim: " << failed << " of " << run_jobs.size() << " runs failed\n";
     return kExitRunFailed;
   }
+  if (merged >= kExitSignalBase) return merged;  // interrupted while drawing sweep.html
   return merged == 0 ? kExitOk : kExitRunFailed;
 }
 
