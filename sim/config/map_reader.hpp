@@ -39,7 +39,8 @@ class MapReader {
   Diagnostics& diag() { return diag_; }
   SourceMark mark() const { return mark_of(node_); }
 
-  // Declares `key` accepted and tells whether it is present (and not null).
+  // Declares `key` accepted and tells whether it is present (written without a value too: that
+  // is reported once, by the constructor, and the key counts as given).
   bool has(std::string_view key);
   // Declares `key` accepted; returns its value node (an invalid node when absent).
   YAML::Node get(std::string_view key);
