@@ -4,11 +4,26 @@
 #include <sys/wait.h>
 
 #include <cerrno>
-#include <csignal>
 
 extern char** environ;
 
 namespace sdsim::cli {
+
+BlockedSignals::BlockedSignals() {
+  sigemptyset(&set_);
+  for (int sig : {SIGINT, SIGTERM, SIGCHLD}) sigaddset(&set_, sig);
+  sigprocmask(SIG_BLOCK, &set_, &old_);
+}
+
+BlockedSignals::~BlockedSignals() { sigprocmask(SIG_SETMASK, &old_, nullptr); }
+
+int BlockedSignals::wait() const {
+  while (true) {
+    const int sig = sigwaitinfo(&set_, nullptr);
+    if (sig > 0) return sig;
+    if (errno != EINTR) return -1;
+  }
+}
 
 ChildResult run_child(const std::vector<std::string>& argv_text) {
   ChildResult result;
@@ -16,11 +31,7 @@ ChildResult run_child(const std::vector<std::string>& argv_text) {
   std::vector<char*> argv;
   for (auto& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
-  // Blocked while waiting, taken with sigwaitinfo: no handler, no race with the wait.
-  sigset_t waited, old;
-  sigemptyset(&waited);
-  for (int sig : {SIGINT, SIGTERM, SIGCHLD}) sigaddset(&waited, sig);
-  sigprocmask(SIG_BLOCK, &waited, &old);
+  const BlockedSignals signals;
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none;
@@ -30,16 +41,15 @@ ChildResult run_child(const std::vector<std::string>& argv_text) {
   pid_t pid = 0;
   result.spawn_error = posix_spawnp(&pid, argv[0], nullptr, &attr, argv.data(), environ);
   posix_spawnattr_destroy(&attr);
-  int signals = 0;
+  int stops = 0;
   while (result.spawn_error == 0) {
     const pid_t done = waitpid(pid, &result.status, WNOHANG);
     if (done == pid || (done < 0 && errno != EINTR)) break;
-    const int sig = sigwaitinfo(&waited, nullptr);
+    const int sig = signals.wait();
     if (sig != SIGINT && sig != SIGTERM) continue;
     if (result.signal == 0) result.signal = sig;
-    kill(pid, ++signals == 1 ? sig : SIGKILL);
+    kill(pid, ++stops == 1 ? sig : SIGKILL);
   }
-  sigprocmask(SIG_SETMASK, &old, nullptr);
   return result;
 }
 

@@ -17,6 +17,7 @@
 #include "models/models.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/registry/registry.hpp"
+#include "tools/cli/child_process.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/sweep.hpp"
 
@@ -68,35 +69,6 @@ pid_t start(const std::string& exe, const RunJob& job) {
   std::fprintf(stderr, "sdsim: cannot run %s: %s\n", exe.c_str(), std::strerror(errno));
   _exit(127);
 }
-
-// Blocks SIGINT, SIGTERM and SIGCHLD while it lives, so that run_all can wait for any of them
-// with sigwaitinfo (no handler, no race between a check and a wait).
-class BlockedSignals {
- public:
-  BlockedSignals() {
-    sigemptyset(&set_);
-    for (int sig : {SIGINT, SIGTERM, SIGCHLD}) sigaddset(&set_, sig);
-    sigprocmask(SIG_BLOCK, &set_, &old_);
-  }
-  ~BlockedSignals() {
-    // A SIGCHLD still pending would be delivered (ignored) on unblocking; a stop signal that
-    // came after the last wait is not lost: the caller has seen `stop` already or not at all.
-    sigprocmask(SIG_SETMASK, &old_, nullptr);
-  }
-  BlockedSignals(const BlockedSignals&) = delete;
-  BlockedSignals& operator=(const BlockedSignals&) = delete;
-  // The next of the three signals (waits for one).
-  int wait() const {
-    while (true) {
-      const int sig = sigwaitinfo(&set_, nullptr);
-      if (sig > 0) return sig;
-      if (errno != EINTR) return -1;
-    }
-  }
-
- private:
-  sigset_t set_, old_;
-};
 
 struct RunAllResult {
   std::size_t failed = 0;
