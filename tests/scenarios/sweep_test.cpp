@@ -620,6 +620,31 @@ TEST(Sweep, MergeLeavesOutRunsOfAnotherPlan) {
   EXPECT_FALSE(fs::exists(a / "sweep.csv"));
 }
 
+// A --metric that both scenarios name but no run has a value of (a load balancer with
+// unlimited workers has no utilisation) is said on stderr after the runs; the others are shown.
+TEST(Compare, MetricWithNoValueInTheRunsIsSaidAndTheOthersShown) {
+  ScratchDir dir;
+  write_all(dir.path() / "lb.yaml", R"(name: lb
+seed: 3
+duration: 10s
+clients:
+  - {name: users, target: lb, arrival: {poisson: 100/s}}
+components:
+  - {name: lb, kind: load_balancer, policy: round_robin, backends: api}
+  - {name: api, kind: service, replicas: 2, workers: 2, service_time: exp(5ms)}
+)");
+  const std::string file = (dir.path() / "lb.yaml").string();
+  const CliResult r =
+      run_cli({"compare", file, file, "--replications", "2", "--metric", "p99", "--metric",
+               "lb_utilisation", "--out", (dir.path() / "cmp").string(), "--quiet"},
+              dir.path());
+  EXPECT_EQ(r.exit_code, 0) << show(r);
+  EXPECT_NE(r.err.find("--metric lb_utilisation: no run of A and B has a value of it"),
+            std::string::npos)
+      << show(r);
+  EXPECT_NE(r.out.find("B - A: p99 "), std::string::npos) << show(r);
+}
+
 // A sweep's job file must not replace the scenario or the sweep's own files.
 TEST(Sweep, EmitJobsRefusesToOverwriteTheScenario) {
   ScratchDir dir;

@@ -215,7 +215,17 @@ int compare_main(const std::vector<std::string>& args) {
         names.push_back(a->metrics[i].name);
       }
   if (!wanted.empty()) {
-    if (auto bad = unknown_metric(wanted, names)) return *bad;
+    // Each NAME was checked against both scenarios before the runs; one that has no value in
+    // them (a component with unlimited workers has no utilisation) is said here, and the
+    // others are shown.
+    for (const auto& w : wanted) {
+      bool found = false;
+      for (const auto& n : names) found = found || n == w || display(n).first == w;
+      if (!found)
+        std::cerr << "sdsim: compare: --metric " << w
+                  << ": no run of A and B has a value of it (a component with unlimited "
+                     "workers has no utilisation)\n";
+    }
     std::vector<std::pair<std::size_t, std::size_t>> chosen;
     for (const auto& w : wanted)
       for (std::size_t m = 0; m < names.size(); ++m)
@@ -223,6 +233,7 @@ int compare_main(const std::vector<std::string>& args) {
             std::find(chosen.begin(), chosen.end(), metrics[m]) == chosen.end())
           chosen.push_back(metrics[m]);  // `--metric p99 --metric p99_ms`: once
     metrics = chosen;
+    if (metrics.empty()) return kExitRunFailed;
   }
   // Runs left out of a side (not finished, failed, or not of its plan) leave their pairs out:
   // said on stderr, and the exit code is 1, as `sdsim merge` does.
